@@ -1,0 +1,5 @@
+import sys
+
+from amlaudit.cli import main
+
+sys.exit(main())

@@ -1,0 +1,302 @@
+"""The public API for rule authors: everything a rule module imports comes from here.
+
+A rule is a function decorated with :func:`rule`; its docstring is its documentation
+(`## What it checks`, `## Why it matters`, `## How to fix` with `az` and Bicep). It receives
+one resource and a :class:`Context`, and returns a :class:`Verdict`::
+
+    @rule(
+        id="AML001",
+        name="workspace-public-network-access-enabled",
+        title="Azure ML workspaces disable public network access",
+        severity="high",
+        resource_types=["Microsoft.MachineLearningServices/workspaces"],
+        controls=["MCSB-v1:NS-2", "ASB-v1:1.1"],
+        azure_policy=["438c38d2-3772-465a-a9cc-7a6666a275ce"],
+    )
+    def workspace_public_network_access(res: Resource, ctx: Context) -> Verdict:
+        value = res.str("properties.publicNetworkAccess")
+        if same(value, "Disabled"):
+            return passed("public network access is disabled")
+        return failed("public network access is not disabled",
+                      path="properties.publicNetworkAccess", expected="Disabled", actual=value)
+
+Anything a rule raises becomes an *error* finding; it never turns into a pass.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from amlaudit import armid
+from amlaudit.index import SnapshotIndex
+from amlaudit.model import Evidence, RuleStatus, Severity, Status
+from amlaudit.resource import DataError, Resource, item_get, one_of, same
+
+__all__ = [
+    "Context",
+    "DataError",
+    "Evidence",
+    "IncompleteData",
+    "MissingReference",
+    "Option",
+    "Resource",
+    "RuleSpec",
+    "Verdict",
+    "failed",
+    "info",
+    "item_get",
+    "one_of",
+    "passed",
+    "rule",
+    "same",
+    "skip",
+]
+
+RULE_ID_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}[0-9]{3}$")
+RULE_NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+CONTROL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]*:[A-Za-z0-9.\-]+$")
+GUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class MissingReference(Exception):
+    """A resource the rule needs is not in the snapshot (e.g. a vault in another subscription)."""
+
+    def __init__(self, resource_id: str, what: str) -> None:
+        super().__init__(f"{what} {resource_id} is not in the snapshot")
+        self.resource_id = resource_id
+        self.what = what
+
+
+class IncompleteData(Exception):
+    """The rule found nothing where the snapshot's errors say collection failed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    status: Status
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+    workspaces: tuple[str, ...] | None = None
+
+
+def passed(message: str, *evidence: Evidence) -> Verdict:
+    return Verdict(Status.PASS, message, evidence)
+
+
+def failed(
+    message: str,
+    *evidence: Evidence,
+    path: str | None = None,
+    expected: Any = None,
+    actual: Any = None,
+    workspaces: Iterable[str] | None = None,
+) -> Verdict:
+    """A failing verdict; `path`/`expected`/`actual` is shorthand for one Evidence."""
+    items = evidence
+    if path is not None:
+        items = (*evidence, Evidence(path, expected, actual))
+    return Verdict(
+        Status.FAIL, message, items, tuple(workspaces) if workspaces is not None else None
+    )
+
+
+def info(message: str, *evidence: Evidence) -> Verdict:
+    """A setting that is a choice rather than a weakness: reported, never gating."""
+    return Verdict(Status.INFO, message, evidence)
+
+
+def skip(reason: str) -> Verdict:
+    """The rule does not apply to this resource."""
+    return Verdict(Status.SKIPPED, reason)
+
+
+@dataclass(frozen=True)
+class Option:
+    """A typed rule option, set under `[options]` in amlaudit.toml."""
+
+    type: type
+    default: Any
+    help: str
+
+
+RuleFunction = Callable[[Resource, "Context"], Verdict]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule's metadata, its documentation and its function."""
+
+    id: str
+    name: str
+    title: str
+    severity: Severity
+    resource_types: tuple[str, ...]
+    controls: tuple[str, ...]
+    azure_policy: tuple[str, ...]
+    references: tuple[str, ...]
+    since: str
+    status: RuleStatus
+    labels: tuple[str, ...]
+    options: dict[str, Option]
+    doc: str
+    function: RuleFunction = field(repr=False, compare=False)
+    module: str = ""
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://github.com/amlaudit/amlaudit/blob/main/rules/{self.id}.md"
+
+    def doc_section(self, heading: str) -> str:
+        """The text under `## heading` in the rule's doc ('' if absent)."""
+        pattern = re.compile(rf"^## {re.escape(heading)}\s*$", re.MULTILINE | re.IGNORECASE)
+        match = pattern.search(self.doc)
+        if not match:
+            return ""
+        rest = self.doc[match.end() :]
+        following = re.search(r"^## ", rest, re.MULTILINE)
+        return (rest[: following.start()] if following else rest).strip()
+
+    @property
+    def summary(self) -> str:
+        """The first paragraph of 'What it checks'."""
+        return self.doc_section("What it checks").split("\n\n", 1)[0].replace("\n", " ").strip()
+
+    @property
+    def fix(self) -> str:
+        return self.doc_section("How to fix")
+
+    def frameworks(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for control in self.controls:
+            framework, _, ident = control.partition(":")
+            out.setdefault(framework, []).append(ident)
+        return out
+
+
+def rule(
+    *,
+    id: str,
+    name: str,
+    title: str,
+    severity: str,
+    resource_types: Sequence[str],
+    controls: Sequence[str] = (),
+    azure_policy: Sequence[str] = (),
+    references: Sequence[str] = (),
+    since: str = "0.1.0",
+    status: str = "stable",
+    labels: Sequence[str] = (),
+    options: dict[str, Option] | None = None,
+) -> Callable[[RuleFunction], RuleSpec]:
+    """Declare a rule. Metadata is validated here so a malformed rule fails at load time."""
+
+    def decorate(function: RuleFunction) -> RuleSpec:
+        problems = []
+        if not RULE_ID_RE.match(id):
+            problems.append(f"id {id!r} must look like AML001")
+        if not RULE_NAME_RE.match(name):
+            problems.append(f"name {name!r} must be kebab-case")
+        if not resource_types:
+            problems.append("resource_types is empty")
+        problems += [
+            f"control {c!r} must be FRAMEWORK:ID" for c in controls if not CONTROL_RE.match(c)
+        ]
+        problems += [
+            f"azure_policy {g!r} must be a lower-case GUID"
+            for g in azure_policy
+            if not GUID_RE.match(g)
+        ]
+        try:
+            sev = Severity.parse(severity)
+            rule_status = RuleStatus(status)
+        except ValueError as exc:
+            problems.append(str(exc))
+            sev, rule_status = Severity.INFO, RuleStatus.STABLE
+        if problems:
+            raise ValueError(f"rule {id} ({function.__module__}): " + "; ".join(problems))
+        return RuleSpec(
+            id=id,
+            name=name,
+            title=title,
+            severity=sev,
+            resource_types=tuple(resource_types),
+            controls=tuple(controls),
+            azure_policy=tuple(azure_policy),
+            references=tuple(references),
+            since=since,
+            status=rule_status,
+            labels=tuple(labels),
+            options=dict(options or {}),
+            doc=inspect.cleandoc(function.__doc__ or ""),
+            function=function,
+            module=function.__module__,
+        )
+
+    return decorate
+
+
+class Context:
+    """What a rule may ask about the rest of the estate. Every lookup is an index hit."""
+
+    def __init__(self, index: SnapshotIndex, options: dict[str, Any]) -> None:
+        self.index = index
+        self._options = options
+
+    def option(self, name: str) -> Any:
+        return self._options[name]
+
+    @property
+    def subscriptions(self) -> list[str]:
+        return self.index.subscriptions
+
+    def get(self, resource_id: str) -> Resource | None:
+        return self.index.get(resource_id)
+
+    def resolve(self, resource_id: str, what: str) -> Resource:
+        """The referenced resource; MissingReference when the snapshot does not hold it."""
+        found = self.index.get(resource_id)
+        if found is None:
+            raise MissingReference(resource_id, what)
+        return found
+
+    def parent(self, resource: Resource) -> Resource:
+        parent = armid.parent_id(resource.id)
+        if parent is None:
+            raise DataError(f"{resource.id} has no parent resource")
+        return self.resolve(parent, "parent resource")
+
+    def children(self, resource: Resource | str, resource_type: str) -> list[Resource]:
+        """Child resources of a type; IncompleteData when none and collection failed there."""
+        resource_id = resource if isinstance(resource, str) else resource.id
+        found = self.index.children_of(resource_id, resource_type)
+        if not found:
+            self._check_complete(resource_id, resource_type)
+        return found
+
+    def extensions(self, resource: Resource | str, resource_type: str) -> list[Resource]:
+        """Extension resources at a scope (diagnostic settings, role assignments, pricings)."""
+        scope = resource if isinstance(resource, str) else resource.id
+        found = self.index.extensions_of(scope, resource_type)
+        if not found:
+            self._check_complete(scope, resource_type)
+        return found
+
+    def of_type(self, resource_type: str) -> list[Resource]:
+        return self.index.of_type(resource_type)
+
+    def workspaces_using(self, resource: Resource) -> list[Resource]:
+        """The ML workspaces whose properties reference this resource."""
+        return self.index.referrers(resource.id)
+
+    def _check_complete(self, scope: str, resource_type: str) -> None:
+        errors = self.index.errors_covering(scope, resource_type)
+        if errors:
+            first = errors[0]
+            raise IncompleteData(
+                f"no {resource_type} found at {scope}, but collection failed there "
+                f"({first.operation}: {first.status})"
+            )

@@ -1,0 +1,91 @@
+"""ARM resource IDs: normalisation and the relations a rule needs (parent, scope, subscription).
+
+Azure returns the same ID in different casings (`resourceGroups` vs `resourcegroups`), so every
+comparison goes through :func:`key`. The ID as returned is kept for display.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SUBSCRIPTION_RE = re.compile(r"^/subscriptions/([^/]+)", re.IGNORECASE)
+_RESOURCE_GROUP_RE = re.compile(r"^/subscriptions/[^/]+/resourcegroups/([^/]+)", re.IGNORECASE)
+_PROVIDERS = "/providers/"
+
+
+def key(resource_id: str) -> str:
+    """The comparison key of an ID: lower-cased, no trailing slash, single slashes."""
+    text = resource_id.strip().lower()
+    if "//" in text:
+        text = re.sub(r"/{2,}", "/", text)
+    return text.rstrip("/")
+
+
+def subscription_id(resource_id: str) -> str | None:
+    match = _SUBSCRIPTION_RE.match(resource_id.strip())
+    return match.group(1).lower() if match else None
+
+
+def resource_group(resource_id: str) -> str | None:
+    match = _RESOURCE_GROUP_RE.match(resource_id.strip())
+    return match.group(1) if match else None
+
+
+def subscription_scope(subscription: str) -> str:
+    return f"/subscriptions/{subscription.lower()}"
+
+
+def split_scope(resource_id: str) -> tuple[str, list[str]]:
+    """Split at the last `/providers/`: (scope, [namespace, type, name, type, name, ...]).
+
+    For `/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa`
+    the scope is the resource group; for a diagnostic setting it is the resource it extends.
+    """
+    text = resource_id.strip().rstrip("/")
+    lowered = text.lower()
+    index = lowered.rfind(_PROVIDERS)
+    if index < 0:
+        return text, []
+    return text[:index], [part for part in text[index + len(_PROVIDERS) :].split("/") if part]
+
+
+def parent_id(resource_id: str) -> str | None:
+    """The parent of a child resource (`workspaces/ws/computes/c` -> the workspace), else None."""
+    scope, parts = split_scope(resource_id)
+    # namespace + (type, name) pairs; a child has at least two pairs.
+    if len(parts) >= 5 and len(parts) % 2 == 1:
+        return scope + _PROVIDERS + "/".join(parts[:-2])
+    return None
+
+
+def extension_scope(resource_id: str) -> str | None:
+    """The resource an extension resource sits on (diagnostic settings, role assignments)."""
+    scope, parts = split_scope(resource_id)
+    if len(parts) != 3 or not scope:
+        return None
+    return scope
+
+
+def type_from_id(resource_id: str) -> str | None:
+    """`Microsoft.X/a/b` from an ID, for inputs whose `type` is missing."""
+    _, parts = split_scope(resource_id)
+    if len(parts) < 3 or len(parts) % 2 == 0:
+        return None
+    return "/".join([parts[0], *parts[1::2]])
+
+
+def name_from_id(resource_id: str) -> str:
+    return resource_id.strip().rstrip("/").rsplit("/", 1)[-1]
+
+
+def is_within(resource_id: str, scope: str) -> bool:
+    """True when `resource_id` is `scope` or lies below it (segment-aware, case-insensitive)."""
+    rid, sc = key(resource_id), key(scope)
+    return rid == sc or rid.startswith(sc + "/") or sc == ""
+
+
+def to_uri_path(resource_id: str) -> str:
+    """A scheme-less, relative, lower-cased path for tools that want a file-like location."""
+    from urllib.parse import quote
+
+    return "azure" + quote(key(resource_id), safe="/-_.~()")

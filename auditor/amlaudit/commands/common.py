@@ -1,0 +1,82 @@
+"""Arguments and steps several commands share: rule loading, selection, configuration."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from amlaudit.api import RuleSpec
+from amlaudit.config import Config, load_config
+from amlaudit.errors import UsageError
+from amlaudit.registry import find_packs, load_rules, select_rules
+
+_SIZE_SUFFIXES = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def split_list(values: Sequence[str] | None) -> list[str]:
+    """Repeatable, comma-separated flags: `--select AML001,AML002 --select net-*`."""
+    out: list[str] = []
+    for value in values or []:
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return out
+
+
+def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("rules")
+    group.add_argument(
+        "--select",
+        action="append",
+        metavar="RULES",
+        help="only these rules: IDs, names or globs, comma-separated",
+    )
+    group.add_argument(
+        "--ignore", action="append", metavar="RULES", help="skip these rules (not evaluated at all)"
+    )
+    group.add_argument(
+        "--rules-path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also load rule modules from DIR",
+    )
+    group.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: amlaudit.toml, else [tool.amlaudit] in pyproject.toml)",
+    )
+
+
+def resolve_rules(args: argparse.Namespace, config: Config) -> list[RuleSpec]:
+    rules_paths = [*config.get("rules-path", []), *args.rules_path]
+    rules = load_rules(find_packs(rules_paths))
+    select = split_list(args.select) if args.select else list(config.get("select", []))
+    ignore = split_list(args.ignore) if args.ignore else list(config.get("ignore", []))
+    return select_rules(rules, select, ignore)
+
+
+def load_config_for(args: argparse.Namespace) -> Config:
+    return load_config(getattr(args, "config", None))
+
+
+def parse_size(text: str) -> int:
+    value = text.strip().lower().removesuffix("b").removesuffix("i")
+    suffix = value[-1:] if value[-1:] in _SIZE_SUFFIXES else ""
+    number = value[: -len(suffix)] if suffix else value
+    try:
+        size = int(float(number) * _SIZE_SUFFIXES[suffix])
+    except ValueError:
+        raise UsageError(f"invalid size {text!r} (examples: 500M, 2G, 1048576)") from None
+    if size <= 0:
+        raise UsageError(f"invalid size {text!r}: must be positive")
+    return size
+
+
+def use_color(stream: object = sys.stdout) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return (
+        bool(isatty and isatty())
+        and "NO_COLOR" not in os.environ
+        and os.environ.get("TERM") != "dumb"
+    )

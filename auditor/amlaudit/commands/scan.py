@@ -1,0 +1,143 @@
+"""`amlaudit scan`: audit snapshot files (or a live subscription) and gate on the result."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
+
+from amlaudit.commands.common import (
+    add_rule_arguments,
+    load_config_for,
+    parse_size,
+    resolve_rules,
+    use_color,
+)
+from amlaudit.errors import UsageError
+
+if TYPE_CHECKING:
+    from amlaudit.reports import Renderer, ReportSettings
+    from amlaudit.result import ScanResult
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "scan",
+        help="audit snapshots or a live subscription",
+        description="Audit Azure ML estates from snapshot files of ARM JSON (or live), write "
+        "reports and exit with the gate's verdict.",
+    )
+    source = parser.add_argument_group("input")
+    source.add_argument(
+        "--snapshot",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="snapshot file (repeatable; several files merge). Accepts the "
+        "amlaudit envelope, a bare array, {value:[...]} or {data:[...]}",
+    )
+    source.add_argument(
+        "--max-input-size",
+        metavar="SIZE",
+        help="refuse snapshot files larger than this (default 2G)",
+    )
+    source.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="no ML workspace in the input is not an incomplete scan",
+    )
+    out = parser.add_argument_group("output")
+    out.add_argument(
+        "-o",
+        "--output",
+        action="append",
+        default=[],
+        metavar="FORMAT[:PATH]",
+        help="report format and destination, repeatable (default: text on stdout)",
+    )
+    out.add_argument("--no-color", action="store_true", help="no ANSI colours in text output")
+    out.add_argument("-v", "--verbose", action="store_true", help="show resource IDs in text")
+    gate = parser.add_argument_group("gate")
+    gate.add_argument(
+        "--fail-on",
+        metavar="SEVERITY",
+        help="exit 1 on an active failing finding at or above this severity: "
+        "critical, high (default), medium, low, info, or never",
+    )
+    gate.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="do not exit 3 when collection or rules errored",
+    )
+    gate.add_argument("--include-preview", action="store_true", help="let preview rules gate too")
+    add_rule_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from amlaudit.gate import GatePolicy, exit_code, parse_fail_on
+    from amlaudit.output import check_not_inputs, parse_outputs, write_text
+    from amlaudit.reports import FORMATS, ReportSettings, renderer
+    from amlaudit.scan import ScanRequest, run_scan
+    from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES
+
+    config = load_config_for(args)
+    rules = resolve_rules(args, config)
+    outputs = parse_outputs(
+        args.output or list(config.get("output", [])) or ["text"], list(FORMATS)
+    )
+    if not args.snapshot:
+        raise UsageError("nothing to scan: give --snapshot FILE (or a live scope, see --help)")
+    check_not_inputs(outputs, args.snapshot)
+    fail_on_text = args.fail_on or config.get("fail-on", "high")
+    try:
+        policy = GatePolicy(
+            fail_on=parse_fail_on(fail_on_text),
+            allow_incomplete=args.allow_incomplete or bool(config.get("allow-incomplete", False)),
+            include_preview=args.include_preview or bool(config.get("include-preview", False)),
+        )
+    except ValueError as exc:
+        raise UsageError(f"--fail-on: {exc}") from None
+    max_size = (
+        parse_size(args.max_input_size)
+        if args.max_input_size
+        else int(config.get("max-input-size", DEFAULT_MAX_INPUT_BYTES))
+    )
+    allow_empty = args.allow_empty or bool(config.get("allow-empty", False))
+    result = run_scan(
+        ScanRequest(
+            snapshots=args.snapshot,
+            rules=rules,
+            options=dict(config.get("options", {})),
+            options_source=config.path or "configuration",
+            max_input_size=max_size,
+            allow_empty=allow_empty,
+        )
+    )
+    text_on_stdout = False
+    for output in outputs:
+        settings = ReportSettings(
+            color=output.to_stdout and not args.no_color and use_color(),
+            verbose=args.verbose,
+        )
+        write_text(output.path, _producer(renderer(output.format), result, settings))
+        text_on_stdout |= output.to_stdout and output.format == "text"
+    if not text_on_stdout:
+        for warning in result.warnings:
+            print(f"amlaudit: warning: {warning}", file=sys.stderr)
+    return exit_code(
+        result.findings,
+        result.errors,
+        policy,
+        extra_incomplete=not result.workspaces and not allow_empty,
+    )
+
+
+def _producer(
+    render: Renderer, result: ScanResult, settings: ReportSettings
+) -> Callable[[TextIO], None]:
+    def produce(stream: TextIO) -> None:
+        render(result, stream, settings)
+
+    return produce

@@ -1,0 +1,120 @@
+"""Run rules over an indexed snapshot: one finding per (rule, resource of its types).
+
+The engine is where "never a silent pass" is enforced: a rule that raises, a resource without
+`properties`, a conflicting duplicate or a lookup into a scope whose collection failed all
+become *error* findings; a reference to a resource outside the snapshot becomes *skipped*
+with a coverage note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from amlaudit.api import Context, IncompleteData, MissingReference, RuleSpec, Verdict
+from amlaudit.index import SnapshotIndex
+from amlaudit.model import Finding, RuleStatus, ScanError, Status
+from amlaudit.resource import DataError, Resource
+from amlaudit.snapshot import SUBSCRIPTION_TYPE
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageGap:
+    """A resource the scan could not judge, and why."""
+
+    resource_id: str
+    rule_id: str | None
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"resource_id": self.resource_id, "rule_id": self.rule_id, "reason": self.reason}
+
+
+@dataclass
+class Evaluation:
+    """What the engine produced: findings plus what it could not judge."""
+
+    rules: list[RuleSpec]
+    findings: list[Finding]
+    coverage: list[CoverageGap] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+
+
+def evaluate(
+    index: SnapshotIndex, rules: Sequence[RuleSpec], options: dict[str, Any]
+) -> Evaluation:
+    context = Context(index, options)
+    findings: list[Finding] = []
+    coverage: list[CoverageGap] = []
+    for spec in rules:
+        gating = spec.status is RuleStatus.STABLE
+        canonical = {t.lower(): t for t in spec.resource_types}
+        for type_key, display_type in sorted(canonical.items()):
+            for resource in index.of_type(type_key):
+                finding = _judge(spec, resource, display_type, context, index, coverage)
+                finding.gating = gating
+                findings.append(finding)
+    findings.sort(key=Finding.sort_key)
+    coverage.sort(key=lambda gap: (gap.resource_id.lower(), gap.rule_id or ""))
+    errors = sorted(index.errors, key=ScanError.sort_key)
+    return Evaluation(list(rules), findings, coverage, errors)
+
+
+def _judge(
+    spec: RuleSpec,
+    resource: Resource,
+    display_type: str,
+    context: Context,
+    index: SnapshotIndex,
+    coverage: list[CoverageGap],
+) -> Finding:
+    verdict: Verdict
+    skip_reason: str | None = None
+    try:
+        if resource.key in index.conflicts:
+            raise IncompleteData("the snapshot holds conflicting copies of this resource")
+        if display_type != SUBSCRIPTION_TYPE:
+            _ = resource.properties  # null properties (az resource list) cannot be judged
+        verdict = spec.function(resource, context)
+        if not isinstance(verdict, Verdict):
+            raise TypeError(f"rule returned {type(verdict).__name__}, expected a Verdict")
+    except MissingReference as missing:
+        errors = index.errors_covering(missing.resource_id)
+        if errors:
+            verdict = Verdict(Status.ERROR, f"{missing}, and collection failed there")
+        else:
+            skip_reason = f"{missing}; it could not be judged"
+            verdict = Verdict(Status.SKIPPED, skip_reason)
+        coverage.append(
+            CoverageGap(missing.resource_id, spec.id, f"{missing} (needed by {spec.id})")
+        )
+    except DataError as problem:
+        verdict = Verdict(Status.ERROR, f"cannot judge: {problem}")
+        coverage.append(CoverageGap(resource.id, spec.id, str(problem)))
+    except IncompleteData as problem:
+        verdict = Verdict(Status.ERROR, f"cannot judge: {problem}")
+        coverage.append(CoverageGap(resource.id, spec.id, str(problem)))
+    except Exception as crash:  # a crashing rule is an error result, never a pass
+        message = f"rule {spec.id} raised {type(crash).__name__}: {crash}"
+        verdict = Verdict(Status.ERROR, message[:500])
+        coverage.append(CoverageGap(resource.id, spec.id, message[:500]))
+    if verdict.status is Status.SKIPPED and skip_reason is None:
+        skip_reason = verdict.message
+    workspaces = (
+        verdict.workspaces
+        if verdict.workspaces is not None
+        else tuple(index.workspaces_affected(resource))
+    )
+    return Finding(
+        rule_id=spec.id,
+        resource_id=resource.id,
+        resource_type=display_type,
+        resource_name=resource.name,
+        status=verdict.status,
+        severity=spec.severity,
+        message=verdict.message,
+        evidence=verdict.evidence,
+        skip_reason=skip_reason,
+        workspaces=tuple(sorted(workspaces, key=str.lower)),
+    )

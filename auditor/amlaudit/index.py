@@ -1,0 +1,174 @@
+"""The snapshot, indexed once, so every cross-resource lookup a rule makes is O(1).
+
+Indexes: by lower-cased ID, by lower-cased type, children by parent, resources by the scope
+they sit on (extension resources such as diagnostic settings and role assignments), and the
+ML workspaces that reference each dependent resource.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from amlaudit import armid
+from amlaudit.model import ScanError
+from amlaudit.resource import Resource
+from amlaudit.snapshot import SUBSCRIPTION_TYPE, Snapshot
+
+WORKSPACE_TYPE = "microsoft.machinelearningservices/workspaces"
+
+# Workspace properties that name a dependent resource (ARM ID strings).
+WORKSPACE_REFERENCES = (
+    "properties.storageAccount",
+    "properties.keyVault",
+    "properties.containerRegistry",
+    "properties.applicationInsights",
+    "properties.encryption.keyVaultProperties.keyVaultArmId",
+    "properties.hubResourceId",
+    "properties.primaryUserAssignedIdentity",
+)
+
+
+class SnapshotIndex:
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.errors: list[ScanError] = snapshot.errors
+        self.conflicts = snapshot.conflicts
+        self.by_key: dict[str, Resource] = {}
+        self.by_type: dict[str, list[Resource]] = defaultdict(list)
+        self.children: dict[str, list[Resource]] = defaultdict(list)
+        self.at_scope: dict[str, list[Resource]] = defaultdict(list)
+        self.subscriptions: list[str] = []
+        self._referrers: dict[str, list[Resource]] | None = None
+        self._within: dict[str, list[str]] = {}
+
+        subscriptions: set[str] = set()
+        for resource in snapshot.resources:
+            self._add(resource)
+            sub = armid.subscription_id(resource.id)
+            if sub:
+                subscriptions.add(sub)
+        for sub in sorted(subscriptions):
+            scope = armid.subscription_scope(sub)
+            if scope not in self.by_key:
+                self._add(
+                    Resource(
+                        {"id": scope, "type": SUBSCRIPTION_TYPE, "name": sub, "properties": {}},
+                        scope,
+                        SUBSCRIPTION_TYPE,
+                    )
+                )
+        self.subscriptions = sorted(subscriptions)
+
+    def _add(self, resource: Resource) -> None:
+        self.by_key[resource.key] = resource
+        self.by_type[resource.type_key].append(resource)
+        parent = armid.parent_id(resource.id)
+        if parent is not None:
+            self.children[armid.key(parent)].append(resource)
+        scope, parts = armid.split_scope(resource.id)
+        if parts:
+            self.at_scope[armid.key(scope)].append(resource)
+
+    # -- lookups ---------------------------------------------------------------------------------
+
+    def get(self, resource_id: str) -> Resource | None:
+        return self.by_key.get(armid.key(resource_id))
+
+    def of_type(self, resource_type: str) -> list[Resource]:
+        return self.by_type.get(resource_type.lower(), [])
+
+    def children_of(self, resource_id: str, resource_type: str | None = None) -> list[Resource]:
+        found = self.children.get(armid.key(resource_id), [])
+        if resource_type is None:
+            return found
+        wanted = resource_type.lower()
+        return [r for r in found if r.type_key == wanted]
+
+    def extensions_of(self, scope_id: str, resource_type: str) -> list[Resource]:
+        wanted = resource_type.lower()
+        return [r for r in self.at_scope.get(armid.key(scope_id), []) if r.type_key == wanted]
+
+    def workspaces(self) -> list[Resource]:
+        return self.of_type(WORKSPACE_TYPE)
+
+    def referrers(self, resource_id: str) -> list[Resource]:
+        """The ML workspaces whose properties reference this resource."""
+        if self._referrers is None:
+            self._referrers = self._build_referrers()
+        return self._referrers.get(armid.key(resource_id), [])
+
+    def _build_referrers(self) -> dict[str, list[Resource]]:
+        referrers: dict[str, list[Resource]] = defaultdict(list)
+        for workspace in self.workspaces():
+            props = workspace.raw.get("properties")
+            if not isinstance(props, dict):
+                continue
+            for path in WORKSPACE_REFERENCES:
+                value = _dig(props, path.split(".")[1:])
+                if isinstance(value, str) and value.startswith("/"):
+                    referrers[armid.key(value)].append(workspace)
+        return referrers
+
+    def workspaces_affected(self, resource: Resource) -> list[str]:
+        """IDs of the ML workspaces a finding on this resource affects.
+
+        Walks up from the resource: a workspace is itself; a child belongs to its workspace; a
+        dependency (vault, storage...) to the workspaces that reference it; an extension to
+        whatever it extends; a subscription or resource group to the workspaces inside it.
+        """
+        node: str | None = resource.id
+        seen: set[str] = set()
+        while node is not None:
+            node_key = armid.key(node)
+            if node_key in seen:
+                break
+            seen.add(node_key)
+            found = self.by_key.get(node_key)
+            if found is not None and found.type_key == WORKSPACE_TYPE:
+                return [found.id]
+            refs = self.referrers(node)
+            if refs:
+                return _ids(refs)
+            if "/providers/" not in node_key:
+                return self._workspaces_within(node_key)
+            node = armid.parent_id(node) or armid.extension_scope(node)
+        return []
+
+    def _workspaces_within(self, scope_key: str) -> list[str]:
+        cached = self._within.get(scope_key)
+        if cached is None:
+            cached = _ids([w for w in self.workspaces() if armid.is_within(w.id, scope_key)])
+            self._within[scope_key] = cached
+        return cached
+
+    def errors_covering(
+        self, resource_id: str, resource_type: str | None = None
+    ) -> list[ScanError]:
+        """Collection errors whose scope contains this ID (or lies inside it) for this type."""
+        rid = armid.key(resource_id)
+        wanted = resource_type.lower() if resource_type else None
+        found = []
+        for error in self.errors:
+            scope = armid.key(error.scope)
+            if not scope.startswith("/"):
+                # A file-level error (truncated list): it covers everything in that input.
+                found.append(error)
+                continue
+            if error.resource_type and wanted and error.resource_type.lower() != wanted:
+                continue
+            if rid == scope or rid.startswith(scope + "/") or scope.startswith(rid + "/"):
+                found.append(error)
+        return found
+
+
+def _dig(node: object, parts: Iterable[str]) -> object:
+    for part in parts:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _ids(resources: list[Resource]) -> list[str]:
+    return sorted({r.id for r in resources}, key=str.lower)

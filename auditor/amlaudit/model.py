@@ -1,0 +1,182 @@
+"""The data amlaudit passes between its parts: severities, statuses, findings, errors.
+
+Everything here is immutable and cheap: a 1,000-workspace estate yields ~100,000 findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse: critical=4 ... info=0."""
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {text!r} (choose from {choices})") from None
+
+
+_SEVERITY_RANK = {
+    Severity.CRITICAL: 4,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+
+class Status(StrEnum):
+    """The outcome of one rule on one resource."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    # A setting that is a choice, not a weakness: reported, never gating.
+    INFO = "info"
+    # Not applicable to this resource, or a referenced resource is outside the snapshot.
+    SKIPPED = "skipped"
+    # The rule raised, or data it needs is missing or malformed. Never a silent pass.
+    ERROR = "error"
+
+
+class RuleStatus(StrEnum):
+    """Lifecycle of a rule: preview rules report but do not gate unless asked."""
+
+    STABLE = "stable"
+    PREVIEW = "preview"
+    DEPRECATED = "deprecated"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One observed value next to the value the rule expects."""
+
+    path: str
+    expected: Any
+    actual: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "expected": self.expected, "actual": self.actual}
+
+
+@dataclass(frozen=True, slots=True)
+class ScanError:
+    """Something the collection could not see, or a rule that could not run.
+
+    `scope` is an ARM ID (or ID prefix) the error covers; `resource_type`, when set, narrows
+    it to lookups of that type, so a failed budget listing does not taint a vault rule.
+    """
+
+    scope: str
+    operation: str
+    status: str
+    message: str
+    resource_type: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "scope": self.scope,
+            "operation": self.operation,
+            "status": self.status,
+            "message": self.message,
+        }
+        if self.resource_type:
+            out["resource_type"] = self.resource_type
+        return out
+
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.scope.lower(), self.operation, self.status, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Why a finding is accepted risk, who owns it and until when."""
+
+    justification: str
+    owner: str
+    expires: str
+    source: str = "file"
+    ticket: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "justification": self.justification,
+            "owner": self.owner,
+            "expires": self.expires,
+            "source": self.source,
+        }
+        if self.ticket:
+            out["ticket"] = self.ticket
+        return out
+
+
+def fingerprint(rule_id: str, resource_id: str) -> str:
+    """A finding's identity across runs: stable under ID casing and trailing slashes."""
+    key = f"amlaudit/v1|{rule_id}|{resource_id.rstrip('/').lower()}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class Finding:
+    """The verdict of one rule on one resource, with what was seen and how to fix it."""
+
+    rule_id: str
+    resource_id: str
+    resource_type: str
+    resource_name: str
+    status: Status
+    severity: Severity
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+    skip_reason: str | None = None
+    workspaces: tuple[str, ...] = ()
+    suppression: Suppression | None = None
+    baseline_state: str | None = None
+    gating: bool = True
+    _fingerprint: str | None = field(default=None, repr=False)
+
+    @property
+    def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint(self.rule_id, self.resource_id)
+        return self._fingerprint
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppression is not None
+
+    def sort_key(self) -> tuple[str, str, str]:
+        return (self.rule_id, self.resource_id.lower(), self.status.value)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "resource_id": self.resource_id,
+            "resource_type": self.resource_type,
+            "resource_name": self.resource_name,
+            "status": self.status.value,
+            "severity": self.severity.value,
+            "message": self.message,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "skip_reason": self.skip_reason,
+            "workspaces": list(self.workspaces),
+            "fingerprint": self.fingerprint,
+            "suppressed": self.suppressed,
+            "suppression": self.suppression.to_dict() if self.suppression else None,
+            "baseline_state": self.baseline_state,
+        }

@@ -1,0 +1,66 @@
+"""The machine-readable report (`schema_version` 1, documented in schemas/report.schema.json).
+
+Stable and deterministic: findings sorted by rule, resource and status; no clock other than
+`generated_at`, which SOURCE_DATE_EPOCH fixes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from amlaudit.api import RuleSpec
+from amlaudit.reports import ReportSettings
+from amlaudit.result import ScanResult, format_time
+
+SCHEMA_VERSION = 1
+
+
+def rule_to_dict(spec: RuleSpec) -> dict[str, Any]:
+    return {
+        "id": spec.id,
+        "name": spec.name,
+        "title": spec.title,
+        "severity": spec.severity.value,
+        "status": spec.status.value,
+        "since": spec.since,
+        "resource_types": list(spec.resource_types),
+        "controls": list(spec.controls),
+        "azure_policy": list(spec.azure_policy),
+        "labels": list(spec.labels),
+        "summary": spec.summary,
+        "help_uri": spec.help_uri,
+        "references": list(spec.references),
+    }
+
+
+def report_dict(result: ScanResult) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "amlaudit", "version": result.tool_version},
+        "generated_at": format_time(result.generated_at),
+        "scope": {
+            "subscriptions": result.subscriptions,
+            "workspaces": result.workspaces,
+            "sources": [
+                {
+                    "path": s.path,
+                    "shape": s.shape,
+                    "resources": s.resources,
+                    "collected_at": s.collected_at,
+                }
+                for s in result.sources
+            ],
+        },
+        "summary": result.summary(),
+        "rules": [rule_to_dict(spec) for spec in result.rules],
+        "findings": [f.to_dict() for f in result.findings],
+        "errors": [e.to_dict() for e in result.errors],
+        "coverage": [gap.to_dict() for gap in result.coverage],
+        "warnings": list(result.warnings),
+    }
+
+
+def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
+    json.dump(report_dict(result), out, indent=2, ensure_ascii=False)
+    out.write("\n")

@@ -1,0 +1,66 @@
+"""A finished scan: what every report format renders and what the gate judges."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from amlaudit._version import __version__
+from amlaudit.api import RuleSpec
+from amlaudit.engine import CoverageGap
+from amlaudit.model import Finding, ScanError, Severity, Status
+from amlaudit.snapshot import SnapshotSource
+
+
+def scan_time() -> datetime:
+    """'Now' for reports and expiries: SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            pass
+    return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class ScanResult:
+    rules: list[RuleSpec]
+    findings: list[Finding]
+    errors: list[ScanError]
+    coverage: list[CoverageGap]
+    sources: list[SnapshotSource]
+    subscriptions: list[str]
+    workspaces: list[dict[str, Any]]
+    generated_at: datetime
+    warnings: list[str] = field(default_factory=list)
+    tool_version: str = __version__
+
+    @property
+    def failing(self) -> list[Finding]:
+        return [f for f in self.findings if f.status is Status.FAIL]
+
+    def summary(self) -> dict[str, Any]:
+        by_status = Counter(f.status.value for f in self.findings)
+        failing = [f for f in self.findings if f.status is Status.FAIL]
+        active = [f for f in failing if not f.suppressed]
+        by_severity = Counter(f.severity.value for f in active)
+        return {
+            "resources": len({f.resource_id.lower() for f in self.findings}),
+            "workspaces": len(self.workspaces),
+            "rules": len(self.rules),
+            "findings": len(self.findings),
+            "by_status": {s.value: by_status.get(s.value, 0) for s in Status},
+            "failing_by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
+            "suppressed": sum(1 for f in failing if f.suppressed),
+            "new": sum(1 for f in active if f.baseline_state == "new"),
+            "collection_errors": len(self.errors),
+            "complete": not self.errors and by_status.get(Status.ERROR.value, 0) == 0,
+        }

@@ -1,0 +1,77 @@
+"""The scan service: snapshot files in, a ScanResult out. No printing, no exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from amlaudit import armid
+from amlaudit.api import RuleSpec
+from amlaudit.config import rule_options
+from amlaudit.engine import evaluate
+from amlaudit.index import SnapshotIndex
+from amlaudit.result import ScanResult, scan_time
+from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES, Snapshot, load
+
+
+@dataclass
+class ScanRequest:
+    snapshots: list[str]
+    rules: list[RuleSpec]
+    options: dict[str, Any] = field(default_factory=dict)
+    options_source: str = "configuration"
+    max_input_size: int = DEFAULT_MAX_INPUT_BYTES
+    allow_empty: bool = False
+
+
+def run_scan(request: ScanRequest) -> ScanResult:
+    snapshot = load(request.snapshots, request.max_input_size)
+    return scan_snapshot(
+        snapshot, request.rules, request.options, request.options_source, request.allow_empty
+    )
+
+
+def scan_snapshot(
+    snapshot: Snapshot,
+    rules: Sequence[RuleSpec],
+    options: dict[str, Any] | None = None,
+    options_source: str = "configuration",
+    allow_empty: bool = True,
+) -> ScanResult:
+    """Evaluate rules on an already-loaded snapshot (the live path arrives here too)."""
+    values = rule_options(list(rules), options or {}, options_source)
+    index = SnapshotIndex(snapshot)
+    evaluation = evaluate(index, rules, values)
+    workspaces = [_workspace_summary(ws.raw, ws.id, ws.name) for ws in index.workspaces()]
+    workspaces.sort(key=lambda w: str(w["id"]).lower())
+    warnings = []
+    if not workspaces and not allow_empty:
+        warnings.append(
+            "no Azure ML workspace found in the input: nothing was audited "
+            "(pass --allow-empty if that is expected)"
+        )
+    return ScanResult(
+        rules=list(rules),
+        findings=evaluation.findings,
+        errors=evaluation.errors,
+        coverage=evaluation.coverage,
+        sources=snapshot.sources,
+        subscriptions=index.subscriptions,
+        workspaces=workspaces,
+        generated_at=scan_time(),
+        warnings=warnings,
+    )
+
+
+def _workspace_summary(raw: dict[str, Any], resource_id: str, name: str) -> dict[str, Any]:
+    kind = raw.get("kind")
+    location = raw.get("location")
+    return {
+        "id": resource_id,
+        "name": name,
+        "subscription": armid.subscription_id(resource_id),
+        "resource_group": armid.resource_group(resource_id),
+        "kind": kind if isinstance(kind, str) else None,
+        "location": location if isinstance(location, str) else None,
+    }

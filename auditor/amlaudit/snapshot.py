@@ -1,0 +1,295 @@
+"""Read snapshot files of ARM resource JSON, in every shape people have them.
+
+Shapes, detected automatically: the amlaudit envelope; a bare array of resources (joined
+`az ... show` outputs); an ARM list response `{"value": [...]}`; a Resource Graph response
+`{"data": [...]}` (object rows or the `columns`/`rows` table form); a single resource.
+Nothing here judges resources; it only makes sure each has an ID and a type and records what
+the input itself says is missing (a `nextLink` left behind means a truncated list).
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from amlaudit import armid
+from amlaudit.errors import InputError
+from amlaudit.model import ScanError
+from amlaudit.resource import Resource
+
+ENVELOPE_FORMAT = "amlaudit-snapshot"
+ENVELOPE_VERSION = 1
+DEFAULT_MAX_INPUT_BYTES = 2 * 1024**3
+SUBSCRIPTION_TYPE = "Microsoft.Resources/subscriptions"
+
+# Columns Resource Graph adds to its rows; they are not part of the ARM GET body.
+_GRAPH_COLUMNS = frozenset(
+    {
+        "subscriptionId",
+        "resourceGroup",
+        "tenantId",
+        "managedBy",
+        "plan",
+        "zones",
+        "extendedLocation",
+    }
+)
+# Fields that identify a resource's configuration, compared to tell duplicates apart.
+_CONFIG_FIELDS = ("properties", "sku", "identity", "kind", "tags", "location")
+
+
+@dataclass
+class SnapshotSource:
+    """Where a batch of resources came from, for the report's scope section."""
+
+    path: str
+    shape: str
+    resources: int
+    collected_at: str | None = None
+    source: dict[str, Any] | None = None
+
+
+@dataclass
+class Snapshot:
+    resources: list[Resource] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    sources: list[SnapshotSource] = field(default_factory=list)
+    # Keys of resources that appeared twice with different content: rules report error.
+    conflicts: set[str] = field(default_factory=set)
+
+
+def load(paths: list[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Snapshot:
+    """Load and merge snapshot files; identical duplicates collapse, conflicting ones are errors."""
+    snapshot = Snapshot()
+    seen: dict[str, Resource] = {}
+    for path in paths:
+        document = _read_json(path, max_bytes)
+        items, errors, source = _unwrap(document, path)
+        snapshot.errors.extend(errors)
+        count = 0
+        for position, item in enumerate(items):
+            resource = _to_resource(item, path, position)
+            count += 1
+            previous = seen.get(resource.key)
+            if previous is None:
+                seen[resource.key] = resource
+                snapshot.resources.append(resource)
+            elif (
+                _config(previous.raw) != _config(resource.raw)
+                and resource.key not in snapshot.conflicts
+            ):
+                snapshot.conflicts.add(resource.key)
+                snapshot.errors.append(
+                    ScanError(
+                        scope=previous.id,
+                        operation="load snapshot",
+                        status="conflict",
+                        message="the same resource ID appears with different content; "
+                        "its rules cannot tell which is current",
+                    )
+                )
+        source.resources = count
+        snapshot.sources.append(source)
+    return snapshot
+
+
+def _read_json(path: str, max_bytes: int) -> Any:
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{path}: {size:,} bytes is over the input size limit of {max_bytes:,} bytes "
+                "(raise it with --max-input-size)"
+            )
+        if file.is_dir():
+            raise InputError(f"{path}: is a directory, expected a JSON snapshot file")
+        data = file.read_bytes() if path != "-" else os.read(0, max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, expected a JSON snapshot file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    text = _decode(data, path)
+    if not text.strip():
+        raise InputError(f"{path}: empty file, expected JSON")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        what = "truncated JSON" if exc.pos >= len(text.rstrip()) else "invalid JSON"
+        raise InputError(
+            f"{path}: {what} at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to be an ARM snapshot") from None
+    except ValueError as exc:  # e.g. an integer longer than Python's digit limit
+        raise InputError(f"{path}: unreadable JSON value: {exc}") from None
+
+
+def _decode(data: bytes, path: str) -> str:
+    """UTF-8 (with or without BOM); UTF-16 with a BOM as Windows PowerShell writes it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: invalid UTF-16 text") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+
+
+def _unwrap(document: Any, path: str) -> tuple[list[Any], list[ScanError], SnapshotSource]:
+    if isinstance(document, list):
+        return document, [], SnapshotSource(path, "array", 0)
+    if not isinstance(document, dict):
+        raise InputError(
+            f"{path}: top level is {type(document).__name__}, expected an object or an array "
+            "of ARM resources"
+        )
+    if document.get("format") == ENVELOPE_FORMAT or (
+        "format" in document and "resources" in document
+    ):
+        return _unwrap_envelope(document, path)
+    if isinstance(document.get("value"), list):
+        errors = _truncation(document, ("nextLink", "@odata.nextLink"), path)
+        return document["value"], errors, SnapshotSource(path, "arm-list", 0)
+    if "data" in document:
+        return _unwrap_graph(document, path)
+    if "id" in document and "type" in document:
+        return [document], [], SnapshotSource(path, "resource", 0)
+    raise InputError(
+        f"{path}: unrecognised snapshot shape (expected an amlaudit envelope, an array of "
+        'resources, {"value": [...]} or {"data": [...]})'
+    )
+
+
+def _unwrap_envelope(
+    document: dict[str, Any], path: str
+) -> tuple[list[Any], list[ScanError], SnapshotSource]:
+    if document.get("format") != ENVELOPE_FORMAT:
+        raise InputError(
+            f"{path}: format is {document.get('format')!r}, expected {ENVELOPE_FORMAT!r}"
+        )
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InputError(f"{path}: envelope version must be an integer")
+    if version > ENVELOPE_VERSION:
+        raise InputError(
+            f"{path}: snapshot envelope version {version} is newer than this amlaudit reads "
+            f"({ENVELOPE_VERSION}); upgrade amlaudit"
+        )
+    if version < 1:
+        raise InputError(f"{path}: envelope version {version} is not valid")
+    resources = document.get("resources")
+    if not isinstance(resources, list):
+        raise InputError(f"{path}: envelope 'resources' must be an array")
+    raw_errors = document.get("errors", [])
+    if not isinstance(raw_errors, list):
+        raise InputError(f"{path}: envelope 'errors' must be an array")
+    errors = [_scan_error(item, path, n) for n, item in enumerate(raw_errors)]
+    collected_at = document.get("collected_at")
+    source = document.get("source")
+    return (
+        resources,
+        errors,
+        SnapshotSource(
+            path,
+            "envelope",
+            0,
+            collected_at if isinstance(collected_at, str) else None,
+            source if isinstance(source, dict) else None,
+        ),
+    )
+
+
+def _scan_error(item: Any, path: str, position: int) -> ScanError:
+    if not isinstance(item, dict):
+        raise InputError(f"{path}: errors[{position}] must be an object")
+    values: dict[str, str] = {}
+    for name in ("scope", "operation", "status", "message"):
+        value = item.get(name, "")
+        if not isinstance(value, str | int):
+            raise InputError(f"{path}: errors[{position}].{name} must be a string")
+        values[name] = str(value)
+    resource_type = item.get("resource_type")
+    return ScanError(
+        resource_type=resource_type if isinstance(resource_type, str) else None, **values
+    )
+
+
+def _unwrap_graph(
+    document: dict[str, Any], path: str
+) -> tuple[list[Any], list[ScanError], SnapshotSource]:
+    data = document["data"]
+    if isinstance(data, dict) and isinstance(data.get("columns"), list):
+        names = [c.get("name") if isinstance(c, dict) else None for c in data["columns"]]
+        rows = data.get("rows")
+        if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+            raise InputError(f"{path}: Resource Graph table 'rows' must be an array of arrays")
+        data = [{n: v for n, v in zip(names, row, strict=False) if n} for row in rows]
+    if not isinstance(data, list):
+        raise InputError(f"{path}: 'data' must be an array of Resource Graph rows")
+    errors = _truncation(document, ("$skipToken", "skipToken", "skip_token"), path)
+    if str(document.get("resultTruncated", "")).lower() == "true":
+        errors.append(
+            ScanError(path, "read Resource Graph result", "truncated", "resultTruncated is true")
+        )
+    rows = [_strip_graph_columns(row) if isinstance(row, dict) else row for row in data]
+    return rows, errors, SnapshotSource(path, "resource-graph", 0)
+
+
+def _strip_graph_columns(row: dict[str, Any]) -> dict[str, Any]:
+    if not _GRAPH_COLUMNS.intersection(row):
+        return row
+    return {k: v for k, v in row.items() if k not in _GRAPH_COLUMNS}
+
+
+def _truncation(document: dict[str, Any], names: tuple[str, ...], path: str) -> list[ScanError]:
+    for name in names:
+        if document.get(name):
+            return [
+                ScanError(
+                    scope=path,
+                    operation="read list",
+                    status="truncated",
+                    message=f"the list carries '{name}': later pages were never read, so "
+                    "resources may be missing",
+                )
+            ]
+    return []
+
+
+def _to_resource(item: Any, path: str, position: int) -> Resource:
+    where = f"{path}: resource #{position + 1}"
+    if not isinstance(item, dict):
+        raise InputError(f"{where} is {type(item).__name__}, expected an object")
+    resource_id = item.get("id")
+    if not isinstance(resource_id, str) or not resource_id.strip().startswith("/"):
+        shown = "missing" if resource_id is None else repr(resource_id)[:80]
+        raise InputError(f"{where} has no valid 'id' ({shown}); ARM IDs start with '/'")
+    resource_type = item.get("type")
+    if resource_type is None and _is_subscription(resource_id):
+        resource_type = SUBSCRIPTION_TYPE
+    if not isinstance(resource_type, str) or "/" not in resource_type:
+        shown = "missing" if resource_type is None else repr(resource_type)[:80]
+        raise InputError(f"{where} ({resource_id[:120]}) has no valid 'type' ({shown})")
+    return Resource(item, resource_id.strip(), resource_type.strip())
+
+
+def _is_subscription(resource_id: str) -> bool:
+    parts = armid.key(resource_id).split("/")
+    return len(parts) == 3 and parts[1] == "subscriptions"
+
+
+def _config(raw: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(raw.get(name) for name in _CONFIG_FIELDS)
