@@ -14,7 +14,8 @@ from typing import Any
 
 from amlaudit.api import Context, IncompleteData, MissingReference, RuleSpec, Verdict
 from amlaudit.index import SnapshotIndex
-from amlaudit.model import Finding, RuleStatus, ScanError, Status
+from amlaudit.model import Evidence, Finding, RuleStatus, ScanError, Status
+from amlaudit.redact import redact_tree, scrub_text
 from amlaudit.resource import DataError, Resource
 from amlaudit.snapshot import SUBSCRIPTION_TYPE
 
@@ -106,6 +107,10 @@ def _judge(
         if verdict.workspaces is not None
         else tuple(index.workspaces_affected(resource))
     )
+    evidence = tuple(
+        Evidence(e.path, redact_tree(e.expected)[0], redact_tree(e.actual)[0])
+        for e in verdict.evidence
+    )
     return Finding(
         rule_id=spec.id,
         resource_id=resource.id,
@@ -113,8 +118,8 @@ def _judge(
         resource_name=resource.name,
         status=verdict.status,
         severity=spec.severity,
-        message=verdict.message,
-        evidence=verdict.evidence,
+        message=scrub_text(verdict.message),
+        evidence=evidence,
         skip_reason=skip_reason,
         workspaces=tuple(sorted(workspaces, key=str.lower)),
     )
