@@ -45,6 +45,7 @@ __all__ = [
     "Option",
     "Resource",
     "RuleSpec",
+    "UndeclaredRead",
     "Verdict",
     "failed",
     "info",
@@ -73,6 +74,14 @@ class MissingReference(Exception):
 
 class IncompleteData(Exception):
     """The rule found nothing where the snapshot's errors say collection failed."""
+
+
+class UndeclaredRead(Exception):
+    """A rule looked up a resource type it does not declare in `reads`.
+
+    The live collector plans what to fetch from the declared types; an undeclared read would
+    silently lack data in a live scan, so it is an error everywhere.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +144,7 @@ class RuleSpec:
     title: str
     severity: Severity
     resource_types: tuple[str, ...]
+    reads: tuple[str, ...]
     controls: tuple[str, ...]
     azure_policy: tuple[str, ...]
     references: tuple[str, ...]
@@ -145,6 +155,11 @@ class RuleSpec:
     doc: str
     function: RuleFunction = field(repr=False, compare=False)
     module: str = ""
+
+    @property
+    def all_types(self) -> frozenset[str]:
+        """Every resource type (lower-case) the rule judges or reads."""
+        return frozenset(t.lower() for t in (*self.resource_types, *self.reads))
 
     @property
     def help_uri(self) -> str:
@@ -184,6 +199,7 @@ def rule(
     title: str,
     severity: str,
     resource_types: Sequence[str],
+    reads: Sequence[str] = (),
     controls: Sequence[str] = (),
     azure_policy: Sequence[str] = (),
     references: Sequence[str] = (),
@@ -224,6 +240,7 @@ def rule(
             title=title,
             severity=sev,
             resource_types=tuple(resource_types),
+            reads=tuple(reads),
             controls=tuple(controls),
             azure_policy=tuple(azure_policy),
             references=tuple(references),
@@ -242,9 +259,21 @@ def rule(
 class Context:
     """What a rule may ask about the rest of the estate. Every lookup is an index hit."""
 
-    def __init__(self, index: SnapshotIndex, options: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        index: SnapshotIndex,
+        options: dict[str, Any],
+        allowed_types: frozenset[str] | None = None,
+    ) -> None:
         self.index = index
         self._options = options
+        self._allowed = allowed_types
+
+    def _declared(self, resource_type: str) -> None:
+        if self._allowed is not None and resource_type.lower() not in self._allowed:
+            raise UndeclaredRead(
+                f"the rule reads {resource_type} without declaring it in reads=[...]"
+            )
 
     def option(self, name: str) -> Any:
         return self._options[name]
@@ -254,13 +283,17 @@ class Context:
         return self.index.subscriptions
 
     def get(self, resource_id: str) -> Resource | None:
-        return self.index.get(resource_id)
+        found = self.index.get(resource_id)
+        if found is not None:
+            self._declared(found.type)
+        return found
 
     def resolve(self, resource_id: str, what: str) -> Resource:
         """The referenced resource; MissingReference when the snapshot does not hold it."""
         found = self.index.get(resource_id)
         if found is None:
             raise MissingReference(resource_id, what)
+        self._declared(found.type)
         return found
 
     def parent(self, resource: Resource) -> Resource:
@@ -271,6 +304,7 @@ class Context:
 
     def children(self, resource: Resource | str, resource_type: str) -> list[Resource]:
         """Child resources of a type; IncompleteData when none and collection failed there."""
+        self._declared(resource_type)
         resource_id = resource if isinstance(resource, str) else resource.id
         found = self.index.children_of(resource_id, resource_type)
         if not found:
@@ -279,6 +313,7 @@ class Context:
 
     def extensions(self, resource: Resource | str, resource_type: str) -> list[Resource]:
         """Extension resources at a scope (diagnostic settings, role assignments, pricings)."""
+        self._declared(resource_type)
         scope = resource if isinstance(resource, str) else resource.id
         found = self.index.extensions_of(scope, resource_type)
         if not found:
@@ -286,10 +321,14 @@ class Context:
         return found
 
     def of_type(self, resource_type: str) -> list[Resource]:
+        """All resources of a type. O(n): for small types (DNS zones, pricings), not per rule call
+        over large ones."""
+        self._declared(resource_type)
         return self.index.of_type(resource_type)
 
     def workspaces_using(self, resource: Resource) -> list[Resource]:
         """The ML workspaces whose properties reference this resource."""
+        self._declared("Microsoft.MachineLearningServices/workspaces")
         return self.index.referrers(resource.id)
 
     def _check_complete(self, scope: str, resource_type: str) -> None:

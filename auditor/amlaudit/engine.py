@@ -45,11 +45,11 @@ class Evaluation:
 def evaluate(
     index: SnapshotIndex, rules: Sequence[RuleSpec], options: dict[str, Any]
 ) -> Evaluation:
-    context = Context(index, options)
     findings: list[Finding] = []
     coverage: list[CoverageGap] = []
     for spec in rules:
         gating = spec.status is RuleStatus.STABLE
+        context = Context(index, options, spec.all_types)
         canonical = {t.lower(): t for t in spec.resource_types}
         for type_key, display_type in sorted(canonical.items()):
             for resource in index.of_type(type_key):

@@ -65,7 +65,9 @@ _SECRET_CONTAINERS = frozenset({"secrets", "usercredentials", "keys"})
 _SECRET_SUFFIXES = ("password", "secret", "connectionstring", "accountkey", "sastoken")
 
 _SHAPES = [
-    re.compile(r"(?i)(AccountKey|SharedAccessKey|SharedAccessSignature|InstrumentationKey)\s*=\s*[^;\s\"']+"),
+    re.compile(
+        r"(?i)(AccountKey|SharedAccessKey|SharedAccessSignature|InstrumentationKey)\s*=\s*[^;\s\"']+"
+    ),
     re.compile(r"(?i)[?&]sig=[A-Za-z0-9%+/=_-]{10,}"),
     re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"),
@@ -109,14 +111,15 @@ def _walk(value: Any, path: str, in_container: bool, found: list[str]) -> Any:
             child_path = f"{path}.{key}" if path else str(key)
             key_text = str(key)
             secret_here = in_container and not key_text.lower().endswith("type")
-            if isinstance(item, str) and item and (
-                secret_here or _is_secret_key(key_text) or looks_secret(item)
-            ):
-                if item != MARKER:
-                    found.append(child_path)
-                    out[key] = MARKER
-                    changed = True
-                    continue
+            if (
+                isinstance(item, str)
+                and item
+                and (secret_here or _is_secret_key(key_text) or looks_secret(item))
+            ) and item != MARKER:
+                found.append(child_path)
+                out[key] = MARKER
+                changed = True
+                continue
             new = _walk(
                 item,
                 child_path,

@@ -25,6 +25,7 @@ def rule_to_dict(spec: RuleSpec) -> dict[str, Any]:
         "status": spec.status.value,
         "since": spec.since,
         "resource_types": list(spec.resource_types),
+        "reads": list(spec.reads),
         "controls": list(spec.controls),
         "azure_policy": list(spec.azure_policy),
         "labels": list(spec.labels),

@@ -8,6 +8,7 @@ from amlaudit.checks import diagnostic_logs_verdict
     title="Azure ML workspaces send resource logs to a diagnostic destination",
     severity="medium",
     resource_types=["Microsoft.MachineLearningServices/workspaces"],
+    reads=["Microsoft.Insights/diagnosticSettings"],
     controls=["MCSB-v1:LT-3", "MCSB-v1:LT-4", "ASB-v1:2.3"],
     azure_policy=[
         "afe0c3be-ba3b-4544-ba52-0c99672a8ad6",
