@@ -17,6 +17,7 @@ from amlaudit.checks import diagnostic_logs_verdict
         "a8de4d0a-d637-4684-b70e-6df73b74d117",
         "ae48c709-d2b4-4fad-8c5c-838524130aa4",
         "187242f4-89c6-4c43-9a4e-188c0efacc5f",
+        "7f89b1eb-583c-429a-8828-af049802c1d9",
     ],
     references=[
         "https://learn.microsoft.com/azure/machine-learning/monitor-azure-machine-learning"

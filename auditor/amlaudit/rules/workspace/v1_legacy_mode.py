@@ -7,7 +7,7 @@ from amlaudit.api import Context, Resource, Verdict, info, passed, rule
     title="Azure ML workspaces record whether v1 legacy mode is on",
     severity="info",
     resource_types=["Microsoft.MachineLearningServices/workspaces"],
-    controls=["MCSB-v1:NS-2"],
+    controls=["MCSB-v1:NS-2", "ASB-v1:1.1"],
     azure_policy=["e413671a-dd10-4cc1-a943-45b598596cb7"],
     references=[
         "https://learn.microsoft.com/azure/machine-learning/how-to-configure-network-isolation-with-v2"
