@@ -18,7 +18,6 @@ from amlaudit.api import RuleSpec
 from amlaudit.controls import known_control
 from amlaudit.docs import catalog_files
 from amlaudit.registry import find_packs, load_rules
-
 from conftest import ROOT
 
 RULES = load_rules(find_packs(use_entry_points=False))
