@@ -10,11 +10,13 @@ import argparse
 import importlib
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
 from amlaudit._version import __version__
 from amlaudit.errors import AmlauditError
+from amlaudit.redact import scrub_text
 
 COMMANDS = ("scan", "export", "gate", "merge", "rules", "explain", "controls", "new_rule")
 EXIT_INTERNAL = 4
@@ -64,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except AmlauditError as exc:
         if debug:
-            raise
+            _print_traceback()
         print(f"amlaudit: error: {_one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -77,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:
         if debug:
-            raise
+            _print_traceback()
         print(
             f"amlaudit: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
             "(a bug: rerun with --debug and report it)",
@@ -87,7 +89,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())[:2000]
+    return scrub_text(" ".join(text.split())[:2000])
+
+
+def _print_traceback() -> None:
+    """--debug: the traceback, with secret-shaped values in it redacted like every output."""
+    print(scrub_text(traceback.format_exc()), file=sys.stderr, end="")
 
 
 if __name__ == "__main__":  # pragma: no cover

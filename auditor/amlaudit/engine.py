@@ -9,7 +9,7 @@ with a coverage note.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from amlaudit.api import Context, IncompleteData, MissingReference, RuleSpec, Verdict
@@ -57,8 +57,19 @@ def evaluate(
                 finding.gating = gating
                 findings.append(finding)
     findings.sort(key=Finding.sort_key)
+    coverage = [
+        replace(gap, resource_id=scrub_text(gap.resource_id), reason=scrub_text(gap.reason))
+        for gap in coverage
+    ]
     coverage.sort(key=lambda gap: (gap.resource_id.lower(), gap.rule_id or ""))
-    errors = sorted(index.errors, key=ScanError.sort_key)
+    # Collection errors quote what Azure said, which may echo a SAS URL or a connection string.
+    errors = sorted(
+        (
+            replace(e, scope=scrub_text(e.scope), message=scrub_text(e.message))
+            for e in index.errors
+        ),
+        key=ScanError.sort_key,
+    )
     return Evaluation(list(rules), findings, coverage, errors)
 
 
@@ -120,6 +131,6 @@ def _judge(
         severity=spec.severity,
         message=scrub_text(verdict.message),
         evidence=evidence,
-        skip_reason=skip_reason,
+        skip_reason=scrub_text(skip_reason) if skip_reason else skip_reason,
         workspaces=tuple(sorted(workspaces, key=str.lower)),
     )

@@ -58,21 +58,47 @@ _SECRET_KEYS = frozenset(
         "thumbprint_secret",
         "storagekey",
         "sharedaccesskey",
+        "sharedaccesssignature",
+        "adminusersshprivatekey",
+        "sshprivatekey",
     }
 )
-# Objects whose every string value (except type discriminators) is secret.
-_SECRET_CONTAINERS = frozenset({"secrets", "usercredentials", "keys"})
-_SECRET_SUFFIXES = ("password", "secret", "connectionstring", "accountkey", "sastoken")
+# Objects whose every string value (except type discriminators) is secret: datastore
+# `credentials`, compute `userAccountCredentials`, listKeys-style `keys` arrays.
+_SECRET_CONTAINERS = frozenset(
+    {"secrets", "usercredentials", "keys", "credentials", "useraccountcredentials"}
+)
+_SECRET_SUFFIXES = (
+    "password",
+    "secret",
+    "connectionstring",
+    "connectionstrings",
+    "accountkey",
+    "accesskey",
+    "masterkey",
+    "privatekey",
+    "sastoken",
+    "accesstoken",
+    "refreshtoken",
+    "bearertoken",
+)
 
 _SHAPES = [
+    # Connection strings (Storage, Service Bus, Event Hubs, App Insights, SQL, Redis...).
     re.compile(
-        r"(?i)(AccountKey|SharedAccessKey|SharedAccessSignature|InstrumentationKey)\s*=\s*[^;\s\"']+"
+        r"(?i)(AccountKey|SharedAccessKey|SharedAccessSignature|InstrumentationKey|AccessKey"
+        r"|ClientSecret|Secret|Password|Pwd)\s*=\s*[^;\s\"'&]+"
     ),
-    re.compile(r"(?i)[?&]sig=[A-Za-z0-9%+/=_-]{10,}"),
+    # SAS tokens: the signature, in a URL or on its own.
+    re.compile(r"(?i)(^|[?&\s\"'])sig=[A-Za-z0-9%+/=_-]{10,}"),
+    # OAuth in URLs and headers.
+    re.compile(r"(?i)(client_secret|access_token|refresh_token|id_token)=[^&\s\"']{8,}"),
+    re.compile(r"(?i)\bBearer\s+[A-Za-z0-9._~+/=-]{16,}"),
     re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"),
-    re.compile(r"(?i)(password|pwd)\s*=\s*[^;\s\"']+"),
 ]
+# Every shape above contains one of these; most text contains none, so it skips the regexes.
+_HINTS = ("=", "eyJ", "PRIVATE KEY", "earer")
 
 
 def _is_secret_key(name: str) -> bool:
@@ -81,12 +107,12 @@ def _is_secret_key(name: str) -> bool:
 
 
 def looks_secret(text: str) -> bool:
-    return any(pattern.search(text) for pattern in _SHAPES)
+    return any(hint in text for hint in _HINTS) and any(p.search(text) for p in _SHAPES)
 
 
 def scrub_text(text: str) -> str:
-    """Replace secret-shaped fragments inside free text (messages, log lines)."""
-    if not text or not any(pattern.search(text) for pattern in _SHAPES):
+    """Replace secret-shaped fragments inside free text (messages, log lines, tracebacks)."""
+    if not text or not looks_secret(text):
         return text
     for pattern in _SHAPES:
         text = pattern.sub(MARKER, text)
@@ -110,11 +136,10 @@ def _walk(value: Any, path: str, in_container: bool, found: list[str]) -> Any:
         for key, item in value.items():
             child_path = f"{path}.{key}" if path else str(key)
             key_text = str(key)
+            secret_key = _is_secret_key(key_text)
             secret_here = in_container and not key_text.lower().endswith("type")
             if (
-                isinstance(item, str)
-                and item
-                and (secret_here or _is_secret_key(key_text) or looks_secret(item))
+                isinstance(item, str) and item and (secret_here or secret_key or looks_secret(item))
             ) and item != MARKER:
                 found.append(child_path)
                 out[key] = MARKER
@@ -123,7 +148,8 @@ def _walk(value: Any, path: str, in_container: bool, found: list[str]) -> Any:
             new = _walk(
                 item,
                 child_path,
-                in_container or key_text.lower() in _SECRET_CONTAINERS,
+                # An object or array under a secret name (`password: {value: ...}`) is secret.
+                in_container or secret_key or key_text.lower() in _SECRET_CONTAINERS,
                 found,
             )
             changed |= new is not item

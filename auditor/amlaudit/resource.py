@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from amlaudit import armid
+from amlaudit.redact import scrub_text
 
 
 class DataError(Exception):
@@ -48,12 +49,15 @@ class Resource:
 
     def __init__(self, raw: dict[str, Any], resource_id: str, resource_type: str) -> None:
         self.raw = raw
-        self.id = resource_id
         self.key = armid.key(resource_id)
+        # `id` and `name` are what reports print: a hostile snapshot must not smuggle a secret
+        # through them. Lookups use `key`, computed from the ID as given.
+        self.id = scrub_text(resource_id)
         self.type = resource_type
         self.type_key = resource_type.lower()
         name = raw.get("name")
-        self.name = name if isinstance(name, str) and name else armid.name_from_id(resource_id)
+        shown = name if isinstance(name, str) and name else armid.name_from_id(resource_id)
+        self.name = scrub_text(shown)
 
     def __repr__(self) -> str:
         return f"Resource({self.id!r})"

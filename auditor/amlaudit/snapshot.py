@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import codecs
 import json
-import os
+import math
+import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,9 @@ _GRAPH_COLUMNS = frozenset(
         "extendedLocation",
     }
 )
+# Cheap pre-checks on the text, so the slower validating parse runs only when needed.
+_BIG_EXPONENT_RE = re.compile(r"\d[eE]\+?0*\d{3,}")
+_LONE_SURROGATE_RE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 # Fields that identify a resource's configuration, compared to tell duplicates apart.
 _CONFIG_FIELDS = ("properties", "sku", "identity", "kind", "tags", "location")
 
@@ -99,16 +104,23 @@ def load(paths: list[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Snapshot
 
 def _read_json(path: str, max_bytes: int) -> Any:
     file = Path(path)
+    too_big = (
+        f"{path}: over the input size limit of {max_bytes:,} bytes (raise it with --max-input-size)"
+    )
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{path}: {size:,} bytes is over the input size limit of {max_bytes:,} bytes "
-                "(raise it with --max-input-size)"
-            )
-        if file.is_dir():
-            raise InputError(f"{path}: is a directory, expected a JSON snapshot file")
-        data = file.read_bytes() if path != "-" else os.read(0, max_bytes + 1)
+        if path == "-":
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            size = file.stat().st_size
+            if size > max_bytes:
+                raise InputError(f"{path}: {size:,} bytes is {too_big.split(': ', 1)[1]}")
+            if file.is_dir():
+                raise InputError(f"{path}: is a directory, expected a JSON snapshot file")
+            # Bounded even when stat cannot tell the size (a pipe, /dev/stdin).
+            with file.open("rb") as handle:
+                data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InputError(too_big)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except PermissionError:
@@ -121,7 +133,7 @@ def _read_json(path: str, max_bytes: int) -> Any:
     if not text.strip():
         raise InputError(f"{path}: empty file, expected JSON")
     try:
-        return json.loads(text)
+        document = _parse(text, path)
     except json.JSONDecodeError as exc:
         what = "truncated JSON" if exc.pos >= len(text.rstrip()) else "invalid JSON"
         raise InputError(
@@ -129,15 +141,61 @@ def _read_json(path: str, max_bytes: int) -> Any:
         ) from None
     except RecursionError:
         raise InputError(f"{path}: JSON nested too deeply to be an ARM snapshot") from None
-    except ValueError as exc:  # e.g. an integer longer than Python's digit limit
+    except ValueError as exc:  # an integer longer than Python's digit limit
+        if "digits" in str(exc):
+            raise InputError(
+                f"{path}: a number has more digits than any ARM value "
+                f"(over {sys.get_int_max_str_digits()})"
+            ) from None
         raise InputError(f"{path}: unreadable JSON value: {exc}") from None
+    if _LONE_SURROGATE_RE.search(text):
+        _reject_lone_surrogates(document, path)
+    return document
+
+
+def _parse(text: str, path: str) -> Any:
+    """json.loads that refuses what strict JSON forbids: NaN, Infinity and numbers a double
+    cannot hold (1e400), which reports could not write back as JSON."""
+
+    def constant(name: str) -> Any:
+        raise InputError(f"{path}: {name} is not valid JSON (RFC 8259 has no NaN or Infinity)")
+
+    def finite(literal: str) -> float:
+        value = float(literal)
+        if math.isinf(value):
+            raise InputError(f"{path}: number {literal[:40]} is out of range for a JSON double")
+        return value
+
+    if _BIG_EXPONENT_RE.search(text):
+        return json.loads(text, parse_constant=constant, parse_float=finite)
+    return json.loads(text, parse_constant=constant)
+
+
+def _reject_lone_surrogates(document: Any, path: str) -> None:
+    """A `\\ud800` escape without its pair decodes to text no UTF-8 report can hold."""
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to be an ARM snapshot") from None
+    except UnicodeEncodeError:
+        raise InputError(
+            f"{path}: a string holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff)"
+        ) from None
 
 
 def _decode(data: bytes, path: str) -> str:
-    """UTF-8 (with or without BOM); UTF-16 with a BOM as Windows PowerShell writes it."""
+    """UTF-8 (with or without BOM); UTF-16 as Windows PowerShell writes it (BOM or not: JSON
+    text starts with an ASCII character, so a NUL in the first two bytes tells the order)."""
+    encoding = None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif len(data) >= 2 and data[0] == 0 and data[1] != 0:
+        encoding = "utf-16-be"
+    elif len(data) >= 2 and data[0] != 0 and data[1] == 0:
+        encoding = "utf-16-le"
+    if encoding:
         try:
-            return data.decode("utf-16")
+            return data.decode(encoding)
         except UnicodeDecodeError:
             raise InputError(f"{path}: invalid UTF-16 text") from None
     try:
