@@ -326,6 +326,12 @@ class Context:
         self._declared(resource_type)
         return self.index.of_type(resource_type)
 
+    def with_value(self, resource_type: str, path: str, value: str) -> list[Resource]:
+        """Resources of a type whose string property at `path` equals `value`, ignoring case
+        (O(1) after first use): the datastores whose `properties.accountName` names an account."""
+        self._declared(resource_type)
+        return self.index.with_value(resource_type, path, value)
+
     def workspaces_using(self, resource: Resource) -> list[Resource]:
         """The ML workspaces whose properties reference this resource."""
         self._declared("Microsoft.MachineLearningServices/workspaces")

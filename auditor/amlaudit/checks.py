@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from amlaudit import armid
 from amlaudit.api import Context, Evidence, Verdict, failed, item_get, passed, same
 from amlaudit.resource import DataError, Resource
 
@@ -99,3 +100,96 @@ def diagnostic_logs_verdict(res: Resource, ctx: Context, what: str) -> Verdict:
 
 def public_network_disabled(res: Resource, path: str = "properties.publicNetworkAccess") -> bool:
     return same(res.str(path), "Disabled")
+
+
+# -- governance: role GUIDs, policy assignments, Defender plans ------------------------------
+
+POLICY_ASSIGNMENTS = "Microsoft.Authorization/policyAssignments"
+PRICINGS = "Microsoft.Security/pricings"
+
+
+def role_guid(role_definition_id: str | None) -> str:
+    """The lower-case GUID of a role definition ID, whatever scope prefixes it."""
+    return (role_definition_id or "").strip().rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+def policy_assignments_covering(res: Resource, ctx: Context) -> list[Resource]:
+    """Policy assignments that apply to a resource: on it, on its resource group, on its
+    subscription, or inherited from a management group — minus those whose `notScopes`
+    exclude it."""
+    subscription = armid.subscription_id(res.id)
+    if subscription is None:
+        raise DataError(f"{res.id} is not inside a subscription")
+    scopes = [res.id]
+    group = armid.resource_group(res.id)
+    if group:
+        scopes.append(f"/subscriptions/{subscription}/resourceGroups/{group}")
+    scopes.append(armid.subscription_scope(subscription))
+    found: list[Resource] = []
+    for scope in dict.fromkeys(scopes):
+        found += ctx.extensions(scope, POLICY_ASSIGNMENTS)
+    found += ctx.inherited(subscription, POLICY_ASSIGNMENTS)
+    return [
+        a
+        for a in found
+        if not any(
+            isinstance(n, str) and armid.is_within(res.id, n)
+            for n in a.list("properties.notScopes")
+        )
+    ]
+
+
+def public_exposure(res: Resource) -> str | None:
+    """How a workspace dependency is reachable from the internet, or None when it is not.
+
+    Storage and Key Vault: `publicNetworkAccess` Disabled or firewall `defaultAction` Deny
+    closes them (policies 34c877ad, 55615ac9); a registry the same with `networkRuleSet`
+    (d0793b48); App Insights needs both ingestion and query closed (1bc02227).
+    """
+    kind = res.type_key
+    if kind == "microsoft.insights/components":
+        open_paths = [
+            p
+            for p in ("publicNetworkAccessForIngestion", "publicNetworkAccessForQuery")
+            if not same(res.str(f"properties.{p}"), "Disabled")
+        ]
+        return f"{' and '.join(open_paths)} not Disabled" if open_paths else None
+    acl = (
+        "properties.networkRuleSet.defaultAction"
+        if kind == "microsoft.containerregistry/registries"
+        else "properties.networkAcls.defaultAction"
+    )
+    if public_network_disabled(res) or same(res.str(acl), "Deny"):
+        return None
+    access = res.str("properties.publicNetworkAccess") or "not set"
+    return f"publicNetworkAccess {access} and {acl.split('.', 1)[1]} {res.str(acl) or 'not set'}"
+
+
+def defender_pricing(res: Resource, ctx: Context, plan: str) -> Resource | None:
+    """The subscription's `Microsoft.Security/pricings/<plan>`, or None when not recorded."""
+    for pricing in ctx.extensions(res, PRICINGS):
+        if pricing.name.lower() == plan.lower():
+            return pricing
+    return None
+
+
+def defender_plan_verdict(res: Resource, ctx: Context, plan: str) -> Verdict:
+    """Pass when the Defender plan's `pricingTier` is Standard; an unrecorded plan is Free."""
+    pricing = defender_pricing(res, ctx, plan)
+    path = f"{PRICINGS}/{plan}.properties.pricingTier"
+    if pricing is None:
+        return failed(
+            f"no Defender for Cloud pricing '{plan}' is recorded: the plan is off (Free)",
+            path=path,
+            expected="Standard",
+            actual=None,
+        )
+    tier = pricing.str("properties.pricingTier")
+    if same(tier, "Standard"):
+        return passed(f"Defender for Cloud plan '{plan}' is on (Standard)")
+    return failed(
+        f"Defender for Cloud plan '{plan}' is " + (f"'{tier}'" if tier else "not set"),
+        path=path,
+        expected="Standard",
+        actual=tier,
+    )

@@ -41,6 +41,7 @@ class SnapshotIndex:
         self.subscriptions: list[str] = []
         self._referrers: dict[str, list[Resource]] | None = None
         self._within: dict[str, list[str]] = {}
+        self._values: dict[tuple[str, str], dict[str, list[Resource]]] = {}
 
         subscriptions: set[str] = set()
         for resource in snapshot.resources:
@@ -88,6 +89,22 @@ class SnapshotIndex:
     def extensions_of(self, scope_id: str, resource_type: str) -> list[Resource]:
         wanted = resource_type.lower()
         return [r for r in self.at_scope.get(armid.key(scope_id), []) if r.type_key == wanted]
+
+    def with_value(self, resource_type: str, path: str, value: str) -> list[Resource]:
+        """Resources of a type whose string property at a dotted `path` equals `value`
+        (case-insensitive): datastores by the `properties.accountName` they point at. One table
+        per (type, path), built on first use."""
+        table_key = (resource_type.lower(), path)
+        table = self._values.get(table_key)
+        if table is None:
+            table = defaultdict(list)
+            parts = path.split(".")
+            for resource in self.of_type(resource_type):
+                found = _dig(resource.raw, parts)
+                if isinstance(found, str) and found.strip():
+                    table[found.strip().lower()].append(resource)
+            self._values[table_key] = table
+        return table.get(value.strip().lower(), [])
 
     def workspaces(self) -> list[Resource]:
         return self.of_type(WORKSPACE_TYPE)
