@@ -326,6 +326,29 @@ class Context:
         self._declared(resource_type)
         return self.index.of_type(resource_type)
 
+    def inherited(self, subscription: str, resource_type: str) -> list[Resource]:
+        """Extensions of a type at management-group or root scope that reach a subscription
+        (inherited role and policy assignments).
+
+        When the snapshot holds the subscription with `managementGroupAncestorsChain` (Resource
+        Graph `resourcecontainers`), only those groups count; otherwise every one collected
+        counts, as the collector fetches them with `$filter=atScope()` at each subscription.
+        """
+        self._declared(resource_type)
+        found = self.index.above_subscriptions(resource_type)
+        sub = self.index.get(armid.subscription_scope(subscription))
+        chain = sub.raw.get("properties") if sub is not None else None
+        ancestors = chain.get("managementGroupAncestorsChain") if isinstance(chain, dict) else None
+        if not isinstance(ancestors, list) or not ancestors:
+            return found
+        groups = {str(a.get("name", "")).lower() for a in ancestors if isinstance(a, dict)}
+        kept = []
+        for resource in found:
+            scope = armid.key(armid.split_scope(resource.id)[0])
+            if scope in ("", "/") or scope.rsplit("/", 1)[-1] in groups:
+                kept.append(resource)
+        return kept
+
     def with_value(self, resource_type: str, path: str, value: str) -> list[Resource]:
         """Resources of a type whose string property at `path` equals `value`, ignoring case
         (O(1) after first use): the datastores whose `properties.accountName` names an account."""

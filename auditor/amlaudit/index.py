@@ -42,6 +42,8 @@ class SnapshotIndex:
         self._referrers: dict[str, list[Resource]] | None = None
         self._within: dict[str, list[str]] = {}
         self._values: dict[tuple[str, str], dict[str, list[Resource]]] = {}
+        # Management-group and root-scope extensions (inherited role and policy assignments).
+        self._above: dict[str, list[Resource]] = defaultdict(list)
 
         subscriptions: set[str] = set()
         for resource in snapshot.resources:
@@ -70,6 +72,8 @@ class SnapshotIndex:
         scope, parts = armid.split_scope(resource.id)
         if parts:
             self.at_scope[armid.key(scope)].append(resource)
+            if not armid.key(scope).startswith("/subscriptions/"):
+                self._above[resource.type_key].append(resource)
 
     # -- lookups ---------------------------------------------------------------------------------
 
@@ -89,6 +93,10 @@ class SnapshotIndex:
     def extensions_of(self, scope_id: str, resource_type: str) -> list[Resource]:
         wanted = resource_type.lower()
         return [r for r in self.at_scope.get(armid.key(scope_id), []) if r.type_key == wanted]
+
+    def above_subscriptions(self, resource_type: str) -> list[Resource]:
+        """Resources of a type whose scope is a management group or the tenant root."""
+        return self._above.get(resource_type.lower(), [])
 
     def with_value(self, resource_type: str, path: str, value: str) -> list[Resource]:
         """Resources of a type whose string property at a dotted `path` equals `value`
