@@ -6,8 +6,9 @@ Stable and deterministic: findings sorted by rule, resource and status; no clock
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
+
+import orjson
 
 from amlaudit.api import RuleSpec
 from amlaudit.reports import ReportSettings
@@ -62,6 +63,17 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
     }
 
 
+def dumps(document: Any) -> bytes:
+    """Indented UTF-8 JSON; orjson keeps key order, so output is byte-stable."""
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+
 def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
-    json.dump(report_dict(result), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    data = dumps(report_dict(result))
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:
+        out.write(data.decode("utf-8"))
