@@ -5,13 +5,15 @@ Part of the rule author's API, next to :mod:`amlaudit.api`: rules import from th
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from amlaudit import armid
-from amlaudit.api import Context, Evidence, Verdict, failed, item_get, passed, same
+from amlaudit.api import Context, Evidence, Verdict, failed, item_get, one_of, passed, same
 from amlaudit.resource import DataError, Resource
+from amlaudit.result import scan_time
 
 DIAGNOSTIC_SETTINGS = "Microsoft.Insights/diagnosticSettings"
 AUDIT_GROUPS = ("audit", "alllogs")
@@ -66,7 +68,7 @@ def enabled_log_entries(setting: Resource) -> list[dict[str, Any]]:
     return entries
 
 
-def diagnostic_logs_verdict(res: Resource, ctx: Context, what: str) -> Verdict:
+def diagnostic_logs_verdict(res: Resource | str, ctx: Context, what: str) -> Verdict:
     """Pass when a diagnostic setting sends resource logs (audit or all categories) somewhere.
 
     Mirrors the AuditIfNotExists built-ins: a setting with at least one enabled log category
@@ -193,3 +195,175 @@ def defender_plan_verdict(res: Resource, ctx: Context, plan: str) -> Verdict:
         expected="Standard",
         actual=tier,
     )
+
+
+# -- dependent resources: expiry, firewalls, connection secrets, ML storage --------------------
+
+WORKSPACES = "Microsoft.MachineLearningServices/workspaces"
+DATASTORES = "Microsoft.MachineLearningServices/workspaces/datastores"
+# Connection auth types that keep no secret in the workspace: the caller's or a managed identity.
+IDENTITY_AUTH_TYPES = ("AAD", "ManagedIdentity")
+NOT_ML_STORAGE = (
+    "not used by an Azure ML workspace (neither its default storage nor a datastore target)"
+)
+
+
+def now() -> datetime:
+    """'Now' for expiry checks: the scan time, which SOURCE_DATE_EPOCH fixes."""
+    return scan_time()
+
+
+def instant(value: Any, path: str) -> datetime:
+    """A timestamp as ARM writes it: ISO-8601 text (connection `expiryTime`) or Unix seconds
+    (Key Vault `attributes.exp`). DataError otherwise, so a malformed value is an error."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, tz=UTC)
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+        if text.isdigit():
+            return datetime.fromtimestamp(int(text), tz=UTC)
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise DataError(f"{path} is {text!r}, not a timestamp") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    raise DataError(f"{path} is {value!r}, not a timestamp")
+
+
+def open_ip_rules(res: Resource, path: str = "properties.networkAcls.ipRules") -> list[str]:
+    """Firewall `ipRules[*].value` entries that admit every address (`0.0.0.0/0`, `::/0`)."""
+    found = []
+    for entry in res.list(path):
+        value = item_get(entry, "value")
+        if not isinstance(value, str):
+            continue
+        try:
+            network = ipaddress.ip_network(value.strip(), strict=False)
+        except ValueError:
+            continue
+        if network.prefixlen == 0:
+            found.append(value)
+    return found
+
+
+def connection_auth_type(res: Resource) -> str:
+    """A connection's `properties.authType`; DataError when absent (it is the discriminator)."""
+    auth = res.str("properties.authType")
+    if not auth:
+        raise DataError("properties.authType is absent: the connection cannot be judged")
+    return auth.strip()
+
+
+def holds_secret(auth_type: str) -> bool:
+    """True for auth types whose key, token, password or client secret the workspace stores."""
+    return not one_of(auth_type, *IDENTITY_AUTH_TYPES, "None")
+
+
+def ml_storage_users(res: Resource, ctx: Context) -> list[str]:
+    """IDs of the ML workspaces using a storage account: as their default storage
+    (`properties.storageAccount`) or through a datastore whose `accountName` names it (and
+    whose `subscriptionId`/`resourceGroup`, when recorded, match)."""
+    users = {w.id for w in ctx.workspaces_using(res)}
+    subscription = armid.subscription_id(res.id) or ""
+    group = (armid.resource_group(res.id) or "").lower()
+    for datastore in ctx.with_value(DATASTORES, "properties.accountName", res.name):
+        ds_sub = item_get(datastore.raw, "properties.subscriptionId")
+        ds_group = item_get(datastore.raw, "properties.resourceGroup")
+        if isinstance(ds_sub, str) and ds_sub.strip() and ds_sub.strip().lower() != subscription:
+            continue
+        if isinstance(ds_group, str) and ds_group.strip() and ds_group.strip().lower() != group:
+            continue
+        parent = armid.parent_id(datastore.id)
+        if parent is not None:
+            users.add(parent)
+    return sorted(users, key=str.lower)
+
+
+# -- Azure ML: hubs and projects, child resources, managed network, computes -----------------
+
+ML_WORKSPACES = "Microsoft.MachineLearningServices/workspaces"
+OUTBOUND_RULES = "Microsoft.MachineLearningServices/workspaces/outboundRules"
+MANAGED_NETWORK_OUTBOUND_RULES = (
+    "Microsoft.MachineLearningServices/workspaces/managedNetworks/outboundRules"
+)
+ISOLATED_MODES = ("AllowInternetOutbound", "AllowOnlyApprovedOutbound")
+
+
+def is_project(workspace: Resource) -> bool:
+    """A hub-based project (`kind: project`): network and encryption come from its hub."""
+    return same(workspace.raw.get("kind"), "project")
+
+
+def governing_workspace(workspace: Resource, ctx: Context) -> Resource:
+    """The workspace whose network isolation and encryption apply: a project's hub, else itself.
+
+    A project's own values for these settings are not used by the service. A project without
+    `properties.hubResourceId` is malformed (DataError); a hub outside the snapshot raises
+    MissingReference, so the finding is skipped with a coverage note, never passed.
+    """
+    if not is_project(workspace):
+        return workspace
+    hub_id = workspace.str("properties.hubResourceId")
+    if not hub_id or not hub_id.strip():
+        raise DataError("project workspace has no properties.hubResourceId")
+    return ctx.resolve(hub_id, "hub workspace")
+
+
+def via_hub(workspace: Resource, governing: Resource) -> str:
+    """A message prefix naming the hub when a project is judged by its hub's settings."""
+    return "" if governing is workspace else f"hub '{governing.name}' (inherited): "
+
+
+def parent_workspace(res: Resource, ctx: Context) -> Resource:
+    """The ML workspace a child resource (compute, endpoint, deployment) sits in."""
+    scope, parts = armid.split_scope(res.id)
+    if len(parts) < 5 or f"{parts[0]}/{parts[1]}".lower() != ML_WORKSPACES.lower():
+        raise DataError(f"{res.id} is not a child of an Azure ML workspace")
+    return ctx.resolve(f"{scope}/providers/{'/'.join(parts[:3])}", "parent workspace")
+
+
+def managed_network_isolated(workspace: Resource) -> bool:
+    """True when the workspace runs a managed network (isolation mode other than Disabled)."""
+    return one_of(workspace.str("properties.managedNetwork.isolationMode"), *ISOLATED_MODES)
+
+
+def outbound_rules(workspace: Resource, ctx: Context) -> list[tuple[str, dict[str, Any]]]:
+    """Every outbound rule of a workspace's managed network as (name, rule properties).
+
+    Rules come embedded in `properties.managedNetwork.outboundRules` (a name -> rule map) and
+    as child resources (`workspaces/outboundRules` and `workspaces/managedNetworks/default/
+    outboundRules`); a child resource wins over an embedded rule of the same name.
+    """
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for name, body in workspace.dict("properties.managedNetwork.outboundRules").items():
+        if not isinstance(body, dict):
+            raise DataError(f"managedNetwork.outboundRules.{name} is not an object")
+        found[name.lower()] = (name, body)
+    children = ctx.children(workspace, OUTBOUND_RULES) + ctx.children(
+        f"{workspace.id}/managedNetworks/default", MANAGED_NETWORK_OUTBOUND_RULES
+    )
+    for child in children:
+        found[child.name.lower()] = (child.name, child.properties)
+    return [found[key] for key in sorted(found)]
+
+
+def user_defined(rule: dict[str, Any]) -> bool:
+    """Outbound rules the customer wrote (Required/Recommended/Dependency ones are Azure's)."""
+    category = rule.get("category")
+    return category is None or same(category, "UserDefined")
+
+
+def compute_not_judged(res: Resource, *compute_types: str) -> str | None:
+    """Why a rule for these compute types does not judge this compute, or None if it does.
+
+    Attached computes (AKS, Kubernetes, Databricks, HDInsight, VMs, Synapse...) are configured
+    on the resource they attach, not here.
+    """
+    compute_type = res.str("properties.computeType")
+    if not compute_type:
+        raise DataError("properties.computeType is absent")
+    if res.bool("properties.isAttachedCompute") is True:
+        return f"attached {compute_type} compute: judged on the attached resource, not here"
+    if not one_of(compute_type, *compute_types):
+        return f"computeType {compute_type} is not {' or '.join(compute_types)}"
+    return None
