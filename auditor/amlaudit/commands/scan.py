@@ -14,6 +14,7 @@ from amlaudit.commands.common import (
     resolve_rules,
     use_color,
 )
+from amlaudit.commands.gate import accept_risk, add_policy_arguments
 from amlaudit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -58,6 +59,22 @@ def register(subparsers: Any) -> None:
     )
     out.add_argument("--no-color", action="store_true", help="no ANSI colours in text output")
     out.add_argument("-v", "--verbose", action="store_true", help="show resource IDs in text")
+    out.add_argument(
+        "--sarif-include-suppressed",
+        action="store_true",
+        help="also put suppressed findings in SARIF, with SARIF suppressions",
+    )
+    out.add_argument(
+        "--sarif-category",
+        metavar="ID",
+        help="SARIF automationDetails.id, e.g. amlaudit/sub-<id>/ (one category per scan scope)",
+    )
+    out.add_argument(
+        "--sarif-min-severity",
+        metavar="SEVERITY",
+        default="low",
+        help="leave lower-severity findings out of SARIF (default low)",
+    )
     gate = parser.add_argument_group("gate")
     gate.add_argument(
         "--fail-on",
@@ -71,13 +88,16 @@ def register(subparsers: Any) -> None:
         help="do not exit 3 when collection or rules errored",
     )
     gate.add_argument("--include-preview", action="store_true", help="let preview rules gate too")
+    add_policy_arguments(parser)
     add_rule_arguments(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from amlaudit.gate import GatePolicy, exit_code, parse_fail_on
+    from amlaudit.model import Severity
     from amlaudit.output import check_not_inputs, parse_outputs, write_text
+    from amlaudit.registry import find_packs, load_rules
     from amlaudit.reports import FORMATS, ReportSettings, renderer
     from amlaudit.scan import ScanRequest, run_scan
     from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES
@@ -105,6 +125,10 @@ def run(args: argparse.Namespace) -> int:
         else int(config.get("max-input-size", DEFAULT_MAX_INPUT_BYTES))
     )
     allow_empty = args.allow_empty or bool(config.get("allow-empty", False))
+    try:
+        sarif_min_severity = Severity.parse(args.sarif_min_severity)
+    except ValueError as exc:
+        raise UsageError(f"--sarif-min-severity: {exc}") from None
     result = run_scan(
         ScanRequest(
             snapshots=args.snapshot,
@@ -115,11 +139,19 @@ def run(args: argparse.Namespace) -> int:
             allow_empty=allow_empty,
         )
     )
+    known = load_rules(find_packs([*config.get("rules-path", []), *args.rules_path]))
+    result.warnings += accept_risk(result.findings, [(s.id, s.name) for s in known], args, config)
     text_on_stdout = False
     for output in outputs:
         settings = ReportSettings(
             color=output.to_stdout and not args.no_color and use_color(),
             verbose=args.verbose,
+            extra={
+                "sarif_include_suppressed": args.sarif_include_suppressed,
+                "sarif_category": args.sarif_category,
+                "sarif_min_severity": sarif_min_severity,
+                "fail_on": policy.fail_on,
+            },
         )
         write_text(output.path, _producer(renderer(output.format), result, settings))
         text_on_stdout |= output.to_stdout and output.format == "text"

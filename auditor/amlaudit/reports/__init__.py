@@ -16,6 +16,9 @@ from amlaudit.result import ScanResult
 FORMATS: dict[str, str] = {
     "text": "amlaudit.reports.text",
     "json": "amlaudit.reports.json_report",
+    "sarif": "amlaudit.reports.sarif",
+    "junit": "amlaudit.reports.junit",
+    "markdown": "amlaudit.reports.markdown",
 }
 
 

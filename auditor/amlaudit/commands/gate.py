@@ -1,0 +1,141 @@
+"""`amlaudit gate REPORT`: the CI verdict on a report made earlier, by amlaudit or another tool.
+
+Reads an amlaudit JSON report or any SARIF log (severity from `security-severity` on the result
+or its rule, else from `level`), applies suppressions and a baseline exactly as `scan` does, and
+exits with the same codes: 0 passed, 1 active finding at or above --fail-on, 2 bad input,
+3 incomplete (a SARIF run with `executionSuccessful: false`, a JSON report with errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from amlaudit.config import Config
+from amlaudit.errors import UsageError
+from amlaudit.model import Finding
+
+MAX_LISTED = 20
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "gate",
+        help="gate CI on an earlier report (amlaudit JSON or any SARIF)",
+        description="Judge a report produced earlier: an amlaudit JSON report, amlaudit SARIF "
+        "or another tool's SARIF. Same exit codes as 'scan'.",
+    )
+    parser.add_argument("report", metavar="REPORT", help="amlaudit JSON report or SARIF file")
+    parser.add_argument(
+        "--fail-on",
+        metavar="SEVERITY",
+        help="critical, high (default), medium, low, info, or never",
+    )
+    parser.add_argument(
+        "--allow-incomplete", action="store_true", help="do not exit 3 on an incomplete scan"
+    )
+    parser.add_argument(
+        "--allow-empty", action="store_true", help="a report with no ML workspace is not incomplete"
+    )
+    parser.add_argument("--include-preview", action="store_true", help="let preview rules gate")
+    parser.add_argument("--config", metavar="FILE", help="configuration file (as for 'scan')")
+    add_policy_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
+    """Accepted-risk flags shared by `scan` and `gate`."""
+    group = parser.add_argument_group("accepted risk")
+    group.add_argument(
+        "--suppressions",
+        metavar="FILE",
+        help="suppressions YAML (default: .amlaudit/suppressions.yaml when present)",
+    )
+    group.add_argument(
+        "--strict-suppressions",
+        action="store_true",
+        help="exit 2 when a suppression matched no failing finding",
+    )
+    group.add_argument(
+        "--baseline",
+        metavar="REPORT",
+        help="earlier amlaudit JSON or SARIF: only findings new since then gate",
+    )
+
+
+def accept_risk(
+    findings: Sequence[Finding],
+    rules: Sequence[tuple[str, str]],
+    args: argparse.Namespace,
+    config: Config,
+) -> list[str]:
+    """Apply suppressions, then the baseline; return the warnings to show."""
+    from amlaudit.baseline import apply_baseline, baseline_fingerprints
+    from amlaudit.result import scan_time
+    from amlaudit.suppress import suppress
+
+    strict = args.strict_suppressions or bool(config.get("strict-suppressions", False))
+    warnings = suppress(
+        findings,
+        rules,
+        args.suppressions or config.get("suppressions"),
+        config,
+        scan_time().date(),
+        strict,
+    )
+    baseline = args.baseline or config.get("baseline")
+    if baseline:
+        apply_baseline(findings, baseline_fingerprints(baseline))
+    return warnings
+
+
+def run(args: argparse.Namespace) -> int:
+    from amlaudit.baseline import read_report
+    from amlaudit.config import load_config
+    from amlaudit.gate import GatePolicy, exit_code, gating_findings, parse_fail_on
+
+    config = load_config(args.config)
+    try:
+        policy = GatePolicy(
+            fail_on=parse_fail_on(args.fail_on or config.get("fail-on", "high")),
+            allow_incomplete=args.allow_incomplete or bool(config.get("allow-incomplete", False)),
+            include_preview=args.include_preview or bool(config.get("include-preview", False)),
+        )
+    except ValueError as exc:
+        raise UsageError(f"--fail-on: {exc}") from None
+    report = read_report(args.report)
+    warnings = accept_risk(report.findings, report.rules, args, config)
+    allow_empty = args.allow_empty or bool(config.get("allow-empty", False))
+    reasons = list(report.incomplete)
+    if report.workspaces == 0 and not allow_empty:
+        reasons.append("the report covers no ML workspace")
+    for warning in warnings:
+        print(f"amlaudit: warning: {warning}", file=sys.stderr)
+    for reason in reasons:
+        print(f"amlaudit: incomplete: {reason}", file=sys.stderr)
+    code = exit_code(report.findings, [], policy, extra_incomplete=bool(reasons))
+    _print_verdict(report.path, report.findings, gating_findings(report.findings, policy), code)
+    return code
+
+
+def _print_verdict(
+    path: str, findings: Sequence[Finding], gating: Sequence[Finding], code: int
+) -> None:
+    failing = [f for f in findings if f.status.value == "fail"]
+    suppressed = sum(1 for f in failing if f.suppressed)
+    unchanged = sum(1 for f in failing if f.baseline_state == "unchanged" and not f.suppressed)
+    verdict = {0: "passed", 1: "FAILED", 3: "INCOMPLETE"}.get(code, str(code))
+    print(
+        f"amlaudit gate {verdict}: {path}: {len(failing)} failing, {suppressed} suppressed, "
+        f"{unchanged} in baseline, {len(gating)} at or above the threshold"
+    )
+    ordered = sorted(gating, key=lambda f: (-f.severity.rank, f.rule_id, f.resource_id.lower()))
+    for finding in ordered[:MAX_LISTED]:
+        print(
+            f"  {finding.severity.value.upper()} {finding.rule_id} {finding.resource_name}: "
+            f"{' '.join(finding.message.split())[:300]}"
+        )
+    if len(ordered) > MAX_LISTED:
+        print(f"  ... and {len(ordered) - MAX_LISTED} more")

@@ -1,0 +1,121 @@
+"""A compact Markdown summary for `$GITHUB_STEP_SUMMARY`, pull-request comments and wikis.
+
+Everything that comes from the estate (names, IDs, messages quoting property values) passes
+through :func:`escape`: a resource called `<img src=x onerror=...>` or `[x](javascript:...)`
+renders as text, a `|` cannot break the table and an `@team` cannot ping anyone. The summary
+stays under GitHub's comment limit (65,536 characters) by listing at most MAX_ROWS findings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TextIO
+
+from amlaudit.gate import GatePolicy, gating_findings
+from amlaudit.model import Finding, Severity, Status
+from amlaudit.reports import ReportSettings
+from amlaudit.result import ScanResult, format_time
+
+MAX_ROWS = 50
+MAX_CELL = 300
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:=\"'$^])")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape(text: str, limit: int = MAX_CELL) -> str:
+    """Resource-derived text as literal Markdown: one line, no markup, no HTML, no mentions."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    text = _PUNCTUATION.sub(r"\\\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("@", "@\u200b")
+
+
+def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
+    summary = result.summary()
+    fail_on: Severity | None = settings.extra.get("fail_on", Severity.HIGH)
+    failing = [f for f in result.findings if f.status is Status.FAIL]
+    active = [f for f in failing if not f.suppressed]
+    gating = gating_findings(result.findings, GatePolicy(fail_on=fail_on))
+    incomplete = not summary["complete"]
+    verdict = "❌ gate failed" if gating else "✅ gate passed"
+    if incomplete:
+        verdict = "⚠️ incomplete scan"
+    threshold = fail_on.value if fail_on else "never"
+    lines = [
+        f"## amlaudit: {verdict}",
+        "",
+        f"{summary['rules']} rules on {summary['resources']} resources "
+        f"({summary['workspaces']} ML workspaces, {len(result.subscriptions)} subscriptions), "
+        f"{format_time(result.generated_at)}. Threshold: `{threshold}`; "
+        f"{len(gating)} finding(s) at or above it.",
+        "",
+        "| Severity | Failing | New | In baseline | Suppressed |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for severity in Severity:
+        rows = [f for f in failing if f.severity is severity]
+        if not rows:
+            continue
+        live = [f for f in rows if not f.suppressed]
+        lines.append(
+            f"| {severity.value} | {len(live)} "
+            f"| {sum(1 for f in live if f.baseline_state == 'new')} "
+            f"| {sum(1 for f in live if f.baseline_state == 'unchanged')} "
+            f"| {len(rows) - len(live)} |"
+        )
+    if not failing:
+        lines.append("| — | 0 | 0 | 0 | 0 |")
+    lines += _findings_table(active, result)
+    lines += _problems(result)
+    out.write("\n".join(lines).rstrip() + "\n")
+
+
+def _findings_table(active: list[Finding], result: ScanResult) -> list[str]:
+    if not active:
+        return ["", "No active failing findings."]
+    specs = {spec.id: spec for spec in result.rules}
+    ordered = sorted(
+        active, key=lambda f: (-f.severity.rank, f.rule_id, f.resource_name.lower(), f.resource_id)
+    )
+    lines = [
+        "",
+        "### Failing findings",
+        "",
+        "| Severity | Rule | Resource | Finding |",
+        "|---|---|---|---|",
+    ]
+    for finding in ordered[:MAX_ROWS]:
+        spec = specs.get(finding.rule_id)
+        rule = f"[{finding.rule_id}]({spec.help_uri})" if spec else escape(finding.rule_id)
+        new = " 🆕" if finding.baseline_state == "new" else ""
+        lines.append(
+            f"| {finding.severity.value}{new} | {rule} "
+            f"| {escape(finding.resource_name, 120)} | {escape(finding.message)} |"
+        )
+    if len(ordered) > MAX_ROWS:
+        lines += ["", f"… and {len(ordered) - MAX_ROWS} more in the full report."]
+    return lines
+
+
+def _problems(result: ScanResult) -> list[str]:
+    errors = [f for f in result.findings if f.status is Status.ERROR]
+    if not (result.errors or errors or result.warnings):
+        return []
+    lines = ["", "### Could not judge everything", ""]
+    for error in result.errors[:MAX_ROWS]:
+        lines.append(
+            f"- collection: {escape(error.operation)} {escape(error.scope, 200)}: "
+            f"{escape(error.status)} {escape(error.message)}"
+        )
+    for finding in errors[:MAX_ROWS]:
+        lines.append(
+            f"- {finding.rule_id} on {escape(finding.resource_name, 120)}: "
+            f"{escape(finding.message)}"
+        )
+    hidden = max(0, len(result.errors) - MAX_ROWS) + max(0, len(errors) - MAX_ROWS)
+    if hidden:
+        lines.append(f"- … and {hidden} more in the full report.")
+    lines += [f"- warning: {escape(w)}" for w in result.warnings[:MAX_ROWS]]
+    return lines

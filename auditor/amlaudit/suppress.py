@@ -1,0 +1,204 @@
+"""Suppressions: accepted risk with a reason, an owner and an end date.
+
+Entries come from `--suppressions FILE` (else `.amlaudit/suppressions.yaml` when present) plus
+any `[[suppress]]` tables of the configuration file. Each names a rule (ID, name or glob) and
+an ARM ID glob (case-insensitive; `*` also crosses `/`), and must say why, who owns it and
+when it ends: a suppression without an end date is how accepted risk becomes forgotten risk.
+Only failing findings are suppressed; errors stay visible so an incomplete scan is never hidden.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from amlaudit import armid
+from amlaudit.config import Config
+from amlaudit.errors import ConfigError
+from amlaudit.model import Finding, Status, Suppression
+
+DEFAULT_FILE = Path(".amlaudit") / "suppressions.yaml"
+DEFAULT_MAX_DAYS = 365
+REQUIRED = ("rule", "resource", "justification", "owner", "expires")
+OPTIONAL = ("id", "ticket")
+
+
+@dataclass(frozen=True)
+class SuppressionEntry:
+    rule: str
+    resource: str
+    justification: str
+    owner: str
+    expires: date
+    where: str  # "FILE: entry N (id)", for messages
+    ticket: str | None = None
+
+    def covers_rule(self, rule_id: str, rule_name: str) -> bool:
+        return fnmatch.fnmatchcase(rule_id.upper(), self.rule.upper()) or fnmatch.fnmatchcase(
+            rule_name.lower(), self.rule.lower()
+        )
+
+    def covers_resource(self, resource_id: str) -> bool:
+        return fnmatch.fnmatchcase(armid.key(resource_id), armid.key(self.resource))
+
+    def as_suppression(self) -> Suppression:
+        return Suppression(
+            self.justification, self.owner, self.expires.isoformat(), "file", self.ticket
+        )
+
+
+def load_entries(
+    explicit: str | None, config: Config, cwd: Path | None = None
+) -> list[SuppressionEntry]:
+    """Every entry, parsed and checked for required fields and types (not yet for rules)."""
+    entries: list[SuppressionEntry] = []
+    path = Path(explicit) if explicit else (cwd or Path.cwd()) / DEFAULT_FILE
+    if explicit or path.is_file():
+        entries += _from_list(_read_yaml(path), str(path))
+    table = config.get("suppress", [])
+    if table:
+        entries += _from_list(table, f"{config.path}: [[suppress]]")
+    return entries
+
+
+def _read_yaml(path: Path) -> list[Any]:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: suppressions file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read suppressions ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}: invalid YAML{where}") from None
+    if document is None:
+        return []
+    if isinstance(document, dict):
+        document = document.get("suppressions", [])
+    if not isinstance(document, list):
+        raise ConfigError(f"{path}: expected a list of suppressions (or 'suppressions: [...]')")
+    return document
+
+
+def _from_list(items: list[Any], source: str) -> list[SuppressionEntry]:
+    return [_entry(item, source, number) for number, item in enumerate(items, 1)]
+
+
+def _entry(item: Any, source: str, number: int) -> SuppressionEntry:
+    where = f"{source}: entry {number}"
+    if not isinstance(item, dict):
+        raise ConfigError(f"{where}: must be a mapping with {', '.join(REQUIRED)}")
+    if item.get("id") is not None:
+        where += f" ({item['id']})"
+    unknown = sorted(set(item) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        raise ConfigError(f"{where}: unknown field {unknown[0]!r}")
+    for name in REQUIRED:
+        value = item.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ConfigError(f"{where}: missing required field {name!r}")
+    for name in ("rule", "resource", "justification", "owner"):
+        if not isinstance(item[name], str):
+            raise ConfigError(f"{where}: {name} must be a string")
+    ticket = item.get("ticket")
+    return SuppressionEntry(
+        rule=item["rule"].strip(),
+        resource=item["resource"].strip(),
+        justification=item["justification"].strip(),
+        owner=item["owner"].strip(),
+        expires=_date(item["expires"], where),
+        where=where,
+        ticket=str(ticket) if ticket is not None else None,
+    )
+
+
+def _date(value: Any, where: str) -> date:
+    if isinstance(value, date):  # YAML and TOML parse bare dates themselves
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"{where}: expires {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def check_entries(
+    entries: Iterable[SuppressionEntry],
+    rules: Sequence[tuple[str, str]],
+    today: date,
+    max_days: int = DEFAULT_MAX_DAYS,
+) -> None:
+    """Refuse unknown rules and end dates beyond the allowed horizon (exit 2)."""
+    horizon = today + timedelta(days=max_days)
+    for entry in entries:
+        if not any(entry.covers_rule(rule_id, name) for rule_id, name in rules):
+            raise ConfigError(f"{entry.where}: no rule matches {entry.rule!r}")
+        if entry.expires > horizon:
+            raise ConfigError(
+                f"{entry.where}: expires {entry.expires} is more than {max_days} days away "
+                f"(latest allowed {horizon}; see max-suppression-days)"
+            )
+
+
+def apply_suppressions(
+    findings: Iterable[Finding],
+    entries: Sequence[SuppressionEntry],
+    rule_names: dict[str, str],
+    today: date,
+    strict: bool = False,
+) -> list[str]:
+    """Mark covered failing findings as suppressed; return warnings (expired, unmatched)."""
+    live = [e for e in entries if e.expires >= today]
+    warnings = [
+        f"{e.where}: expired on {e.expires}; it no longer suppresses {e.rule} on {e.resource}"
+        for e in entries
+        if e.expires < today
+    ]
+    used: set[int] = set()
+    for finding in findings:
+        if finding.status is not Status.FAIL:
+            continue
+        name = rule_names.get(finding.rule_id, "")
+        for number, entry in enumerate(live):
+            if entry.covers_rule(finding.rule_id, name) and entry.covers_resource(
+                finding.resource_id
+            ):
+                finding.suppression = entry.as_suppression()
+                used.add(number)
+                break
+    unmatched = [e for number, e in enumerate(live) if number not in used]
+    if unmatched and strict:
+        entry = unmatched[0]
+        raise ConfigError(
+            f"{entry.where}: matched no failing finding ({entry.rule} on {entry.resource}); "
+            "remove it or drop --strict-suppressions"
+        )
+    warnings += [
+        f"{e.where}: matched no failing finding ({e.rule} on {e.resource}); remove it if the "
+        "risk is gone"
+        for e in unmatched
+    ]
+    return warnings
+
+
+def suppress(
+    findings: Sequence[Finding],
+    rules: Sequence[tuple[str, str]],
+    explicit: str | None,
+    config: Config,
+    today: date,
+    strict: bool = False,
+) -> list[str]:
+    """Load, check and apply every suppression; the one call `scan` and `gate` make."""
+    entries = load_entries(explicit, config)
+    if not entries:
+        return []
+    max_days = int(config.get("max-suppression-days", DEFAULT_MAX_DAYS))
+    check_entries(entries, rules, today, max_days)
+    return apply_suppressions(findings, entries, dict(rules), today, strict)
