@@ -1,0 +1,150 @@
+"""Read amlaudit JSON reports back into a ScanResult, and merge several into one.
+
+Sharded scans (one CI job per subscription list) each write a JSON report; `amlaudit merge`
+reads them here and renders any format from the union, as if one scan had seen everything.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from amlaudit.api import RuleSpec, rule
+from amlaudit.engine import CoverageGap
+from amlaudit.errors import InputError
+from amlaudit.model import Evidence, Finding, ScanError, Severity, Status, Suppression
+from amlaudit.result import ScanResult
+from amlaudit.snapshot import SnapshotSource
+
+# When a resource appears in two shards with different verdicts, keep the most severe.
+_STATUS_WEIGHT = {
+    Status.FAIL: 4,
+    Status.ERROR: 3,
+    Status.INFO: 2,
+    Status.PASS: 1,
+    Status.SKIPPED: 0,
+}
+
+
+def read_report(path: str) -> dict[str, Any]:
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable JSON report ({exc})") from None
+    if (
+        not isinstance(document, dict)
+        or document.get("schema_version") != 1
+        or not isinstance(document.get("findings"), list)
+    ):
+        raise InputError(f"{path}: not an amlaudit JSON report (schema_version 1)")
+    return document
+
+
+def _stand_in(data: dict[str, Any]) -> RuleSpec:
+    """A rule known only from a report (e.g. from a pack not installed here)."""
+
+    def unavailable(res: Any, ctx: Any) -> Any:
+        raise RuntimeError("rule code is not installed; known only from a report")
+
+    spec = rule(
+        id=data["id"],
+        name=data["name"],
+        title=data["title"],
+        severity=data["severity"],
+        resource_types=data.get("resource_types") or ["unknown/unknown"],
+        reads=data.get("reads", []),
+        controls=data.get("controls", []),
+        azure_policy=data.get("azure_policy", []),
+        references=data.get("references", []),
+        since=data.get("since", "0.0.0"),
+        status=data.get("status", "stable"),
+        labels=data.get("labels", []),
+    )(unavailable)
+    object.__setattr__(spec, "doc", f"## What it checks\n{data.get('summary', '')}")
+    return spec
+
+
+def _finding(data: dict[str, Any], gating: bool) -> Finding:
+    suppression = data.get("suppression")
+    return Finding(
+        rule_id=data["rule_id"],
+        resource_id=data["resource_id"],
+        resource_type=data["resource_type"],
+        resource_name=data["resource_name"],
+        status=Status(data["status"]),
+        severity=Severity(data["severity"]),
+        message=data["message"],
+        evidence=tuple(Evidence(e["path"], e["expected"], e["actual"]) for e in data["evidence"]),
+        skip_reason=data.get("skip_reason"),
+        workspaces=tuple(data.get("workspaces", [])),
+        suppression=Suppression(**suppression) if suppression else None,
+        baseline_state=data.get("baseline_state"),
+        gating=gating,
+    )
+
+
+def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> ScanResult:
+    """The union of several JSON reports; rules are matched by ID to the installed code."""
+    installed = {spec.id: spec for spec in known_rules}
+    rules: dict[str, RuleSpec] = {}
+    findings: dict[tuple[str, str], Finding] = {}
+    errors: dict[tuple[str, str, str, str], ScanError] = {}
+    coverage: dict[tuple[str, str | None, str], CoverageGap] = {}
+    sources: list[SnapshotSource] = []
+    subscriptions: set[str] = set()
+    workspaces: dict[str, dict[str, Any]] = {}
+    warnings: list[str] = []
+    generated: list[datetime] = []
+    for path in paths:
+        document = read_report(path)
+        try:
+            for data in document["rules"]:
+                rules.setdefault(data["id"], installed.get(data["id"]) or _stand_in(data))
+            for data in document["findings"]:
+                finding = _finding(data, rules[data["rule_id"]].status.value == "stable")
+                key = (finding.rule_id, finding.resource_id.lower())
+                previous = findings.get(key)
+                if previous is None or (
+                    _STATUS_WEIGHT[finding.status] > _STATUS_WEIGHT[previous.status]
+                ):
+                    findings[key] = finding
+            for data in document["errors"]:
+                error = ScanError(**data)
+                errors[error.sort_key()] = error
+            for data in document.get("coverage", []):
+                gap = CoverageGap(data["resource_id"], data.get("rule_id"), data["reason"])
+                coverage[(gap.resource_id.lower(), gap.rule_id, gap.reason)] = gap
+            scope = document["scope"]
+            subscriptions.update(scope["subscriptions"])
+            for ws in scope["workspaces"]:
+                workspaces.setdefault(ws["id"].lower(), ws)
+            for src in scope["sources"]:
+                sources.append(
+                    SnapshotSource(
+                        src["path"], src["shape"], src["resources"], src.get("collected_at")
+                    )
+                )
+            warnings.extend(document.get("warnings", []))
+            generated.append(
+                datetime.fromisoformat(document["generated_at"].replace("Z", "+00:00"))
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(
+                f"{path}: malformed amlaudit report ({type(exc).__name__}: {exc})"
+            ) from None
+    return ScanResult(
+        rules=sorted(rules.values(), key=lambda s: s.id),
+        findings=sorted(findings.values(), key=Finding.sort_key),
+        errors=sorted(errors.values(), key=ScanError.sort_key),
+        coverage=sorted(coverage.values(), key=lambda g: (g.resource_id.lower(), g.rule_id or "")),
+        sources=sources,
+        subscriptions=sorted(subscriptions),
+        workspaces=sorted(workspaces.values(), key=lambda w: str(w["id"]).lower()),
+        generated_at=max(generated),
+        warnings=sorted(set(warnings)),
+    )
