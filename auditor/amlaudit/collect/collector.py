@@ -1,0 +1,316 @@
+"""Collect an estate through ARM with bounded concurrency; every failure becomes data.
+
+The main thread owns all state; a thread pool (one shared azure-core pipeline) runs requests.
+Each finished request may schedule follow-ups from the plan: children of what it listed,
+extension resources at it, and resources it references. A reference to a type that is also
+listed waits until that list is done, so a resource is never fetched twice. Requests that
+fail, and requests still queued when `--timeout` strikes, are recorded as `errors` entries.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from amlaudit import armid
+from amlaudit.collect.arm import ArmClient, ArmFailure, NotRegistered
+from amlaudit.collect.plan import SUBSCRIPTION, Plan, Recipe, Reference, id_type
+from amlaudit.collect.progress import Progress
+from amlaudit.model import ScanError
+
+# A subscription GET failing with these means the whole subscription is out of reach.
+_UNREACHABLE = frozenset({"401", "403", "404"})
+
+
+@dataclass(frozen=True)
+class Task:
+    path: str
+    recipe: Recipe
+    scope: str  # what an error covers
+    depth: int
+    query: str = ""
+    single: bool = False  # GET one resource instead of a list
+    listing: tuple[str, str] | None = None  # (type, scope) of a listed recipe
+    store: bool = True
+
+    @property
+    def operation(self) -> str:
+        verb = "get" if self.single else "list"
+        return f"{verb} {self.recipe.type}" + (f" ({self.query})" if self.query else "")
+
+
+@dataclass
+class Collection:
+    resources: list[dict[str, Any]]
+    errors: list[ScanError]
+    subscriptions: list[str]
+    requests: int = 0
+    depth: int = 0
+    elapsed: float = 0.0
+    timed_out: bool = False
+    unreachable: list[str] = field(default_factory=list)
+
+
+class Collector:
+    def __init__(
+        self,
+        client: ArmClient,
+        plan: Plan,
+        concurrency: int = 16,
+        deadline: float | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.client = client
+        self.plan = plan
+        self.concurrency = max(1, concurrency)
+        self.deadline = deadline
+        self.progress = progress or Progress(enabled=False)
+        self.resources: dict[str, dict[str, Any]] = {}
+        self.errors: list[ScanError] = []
+        self._requested: set[str] = set()
+        self._pending_lists: dict[tuple[str, str], int] = defaultdict(int)
+        self._parked: dict[tuple[str, str], list[tuple[str, Recipe, int]]] = defaultdict(list)
+        self._running: dict[Future[tuple[list[dict[str, Any]], ArmFailure | None]], Task] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._done = 0
+        self._depth = 0
+        self._timed_out = False
+        self._sub_failures: dict[str, ScanError] = {}
+        self._narrowed: set[str] = set()
+        recipes = list(plan.recipes.values())
+        self._children = _group(recipes, lambda r: [r.child_of.lower()] if r.child_of else [])
+        self._extensions = _group(recipes, lambda r: [t.lower() for t in r.extension_on])
+        self._references: dict[str, list[tuple[Recipe, Reference]]] = defaultdict(list)
+        for recipe in recipes:
+            for ref in recipe.referenced_by:
+                self._references[ref.source].append((recipe, ref))
+
+    # -- entry point ---------------------------------------------------------------------------
+
+    def run(
+        self,
+        subscriptions: list[str],
+        resource_groups: tuple[str, ...] = (),
+        verified: set[str] | None = None,
+    ) -> Collection:
+        started = time.monotonic()
+        self._narrowed = {g.lower() for g in resource_groups}
+        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="amlaudit-arm") as pool:
+            self._pool = pool
+            for sub in subscriptions:
+                self._seed(sub, resource_groups, sub in (verified or set()))
+            while self._running:
+                timeout = None if self.deadline is None else self.deadline - time.monotonic()
+                if timeout is not None and timeout <= 0:
+                    self._expire()
+                    break
+                finished, _ = wait(
+                    list(self._running), timeout=timeout, return_when=FIRST_COMPLETED
+                )
+                for future in finished:
+                    task = self._running.pop(future)
+                    items, failure = future.result()
+                    self._handle(task, items, failure)
+            pool.shutdown(wait=True, cancel_futures=True)
+        self.progress.finish()
+        self._expire_parked()
+        self._collapse_unreachable()
+        for missing in self.plan.missing:
+            for sub in subscriptions:
+                self.errors.append(
+                    ScanError(
+                        armid.subscription_scope(sub),
+                        f"plan {missing}",
+                        "no-recipe",
+                        f"amlaudit does not know how to collect {missing}; rules that read it "
+                        "cannot be judged",
+                        resource_type=missing,
+                    )
+                )
+        return Collection(
+            resources=[self.resources[k] for k in sorted(self.resources)],
+            errors=sorted(set(self.errors), key=ScanError.sort_key),
+            subscriptions=sorted(subscriptions),
+            requests=self._done,
+            depth=self._depth,
+            elapsed=time.monotonic() - started,
+            timed_out=self._timed_out,
+            unreachable=sorted(self._sub_failures),
+        )
+
+    # -- scheduling ----------------------------------------------------------------------------
+
+    def _seed(self, sub: str, groups: tuple[str, ...], verified: bool) -> None:
+        sub_scope = armid.subscription_scope(sub)
+        subscription = self.plan.recipes.get(SUBSCRIPTION)
+        wanted = subscription is not None
+        if wanted or not verified:
+            recipe = subscription or Recipe("Microsoft.Resources/subscriptions", "2022-12-01")
+            self._submit(Task(sub_scope, recipe, sub_scope, 1, single=True, store=wanted))
+        for recipe in sorted(self.plan.recipes.values(), key=lambda r: r.key):
+            if recipe.listed:
+                scopes = (
+                    [sub_scope]
+                    if recipe.subscription_level or not groups
+                    else [f"{sub_scope}/resourceGroups/{g}" for g in groups]
+                )
+                for scope in scopes:
+                    listing = (recipe.key, armid.key(scope))
+                    for query in recipe.queries:
+                        self._pending_lists[listing] += 1
+                        path = f"{scope}/providers/{recipe.type}"
+                        self._submit(Task(path, recipe, scope, 1, query, listing=listing))
+            if recipe.on_subscription:
+                path = f"{sub_scope}/providers/{recipe.type}"
+                self._submit(Task(path, recipe, sub_scope, 1))
+
+    def _submit(self, task: Task) -> None:
+        assert self._pool is not None
+        if self._timed_out:
+            self._record_timeout(task)
+            return
+        self._depth = max(self._depth, task.depth)
+        future = self._pool.submit(self._fetch, task)
+        self._running[future] = task
+
+    def _fetch(self, task: Task) -> tuple[list[dict[str, Any]], ArmFailure | None]:
+        """Runs on a worker thread: touches no collector state."""
+        items: list[dict[str, Any]] = []
+        try:
+            if task.single:
+                items.append(self.client.get(task.path, task.recipe.api_version, self.deadline))
+            else:
+                for page in self.client.pages(
+                    task.path, task.recipe.api_version, task.query, self.deadline
+                ):
+                    items.extend(page)
+        except NotRegistered:
+            return items, None
+        except ArmFailure as failure:
+            return items, failure
+        return items, None
+
+    # -- results -------------------------------------------------------------------------------
+
+    def _handle(self, task: Task, items: list[dict[str, Any]], failure: ArmFailure | None) -> None:
+        self._done += 1
+        if task.store:
+            for item in items:
+                self._add(item, task)
+        if failure is not None:
+            error = ScanError(
+                task.scope, task.operation, failure.status, failure.message, task.recipe.type
+            )
+            if task.recipe.key == SUBSCRIPTION and failure.status in _UNREACHABLE:
+                self._sub_failures[armid.key(task.scope)] = ScanError(
+                    task.scope, "read subscription", failure.status, failure.message
+                )
+            self.errors.append(error)
+        if task.listing is not None:
+            self._pending_lists[task.listing] -= 1
+            if self._pending_lists[task.listing] <= 0:
+                for resource_id, recipe, depth in self._parked.pop(task.listing, []):
+                    self._fetch_reference(resource_id, recipe, max(depth, task.depth) + 1)
+        self.progress.update(self._done, len(self._running), len(self.resources), len(self.errors))
+
+    def _add(self, item: dict[str, Any], task: Task) -> None:
+        resource_id = item.get("id")
+        if not isinstance(resource_id, str) or not resource_id.startswith("/"):
+            self.errors.append(
+                ScanError(
+                    task.scope,
+                    task.operation,
+                    "invalid-response",
+                    "an item has no ARM ID",
+                    task.recipe.type,
+                )
+            )
+            return
+        key = armid.key(resource_id)
+        if key in self.resources:
+            return
+        self.resources[key] = item
+        type_key = str(item.get("type") or task.recipe.type).lower()
+        depth = task.depth + 1
+        for recipe in self._children.get(type_key, []):
+            self._submit(Task(f"{resource_id}/{recipe.segment}", recipe, resource_id, depth))
+        for recipe in self._extensions.get(type_key, []):
+            path = f"{resource_id}/providers/{recipe.type}"
+            self._submit(Task(path, recipe, resource_id, depth))
+        for recipe, ref in self._references.get(type_key, []):
+            for target in ref.extract(item):
+                if id_type(target) == recipe.key:
+                    self._reference(target, recipe, depth)
+
+    def _reference(self, resource_id: str, recipe: Recipe, depth: int) -> None:
+        key = armid.key(resource_id)
+        if key in self.resources or key in self._requested:
+            return
+        if recipe.listed:
+            listing = (recipe.key, self._listing_scope(resource_id, recipe))
+            if self._pending_lists.get(listing, 0) > 0:
+                self._parked[listing].append((resource_id, recipe, depth))
+                return
+        self._fetch_reference(resource_id, recipe, depth)
+
+    def _listing_scope(self, resource_id: str, recipe: Recipe) -> str:
+        sub = armid.subscription_scope(armid.subscription_id(resource_id) or "")
+        group = armid.resource_group(resource_id)
+        if self._narrowed and not recipe.subscription_level and group:
+            return armid.key(f"{sub}/resourceGroups/{group}")
+        return sub
+
+    def _fetch_reference(self, resource_id: str, recipe: Recipe, depth: int) -> None:
+        key = armid.key(resource_id)
+        if key in self.resources or key in self._requested:
+            return
+        self._requested.add(key)
+        self._submit(Task(resource_id, recipe, resource_id, depth, single=True))
+
+    # -- endings -------------------------------------------------------------------------------
+
+    def _record_timeout(self, task: Task) -> None:
+        self.errors.append(
+            ScanError(
+                task.scope,
+                task.operation,
+                "timeout",
+                "not collected: the overall --timeout was reached first",
+                task.recipe.type,
+            )
+        )
+
+    def _expire(self) -> None:
+        self._timed_out = True
+        for future, task in list(self._running.items()):
+            future.cancel()
+            self._record_timeout(task)
+        self._running.clear()
+
+    def _expire_parked(self) -> None:
+        for parked in self._parked.values():
+            for resource_id, recipe, depth in parked:
+                self._record_timeout(Task(resource_id, recipe, resource_id, depth, single=True))
+        self._parked.clear()
+
+    def _collapse_unreachable(self) -> None:
+        """One error per unreadable subscription instead of one per request under it."""
+        if not self._sub_failures:
+            return
+        kept = [
+            e
+            for e in self.errors
+            if not any(armid.is_within(e.scope, sub) for sub in self._sub_failures)
+        ]
+        self.errors = kept + list(self._sub_failures.values())
+
+
+def _group(recipes: list[Recipe], keys: Any) -> dict[str, list[Recipe]]:
+    grouped: dict[str, list[Recipe]] = defaultdict(list)
+    for recipe in sorted(recipes, key=lambda r: r.key):
+        for key in keys(recipe):
+            grouped[key].append(recipe)
+    return grouped
