@@ -6,11 +6,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from amlaudit.api import RuleSpec
-from amlaudit.config import Config, load_config
 from amlaudit.errors import UsageError
-from amlaudit.registry import find_packs, load_rules, select_rules
+
+if TYPE_CHECKING:  # imported lazily: building the parser for --help must stay cheap
+    from amlaudit.api import RuleSpec
+    from amlaudit.config import Config
 
 _SIZE_SUFFIXES = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
@@ -49,6 +51,8 @@ def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def resolve_rules(args: argparse.Namespace, config: Config) -> list[RuleSpec]:
+    from amlaudit.registry import find_packs, load_rules, select_rules
+
     rules_paths = [*config.get("rules-path", []), *args.rules_path]
     rules = load_rules(find_packs(rules_paths))
     select = split_list(args.select) if args.select else list(config.get("select", []))
@@ -57,6 +61,8 @@ def resolve_rules(args: argparse.Namespace, config: Config) -> list[RuleSpec]:
 
 
 def load_config_for(args: argparse.Namespace) -> Config:
+    from amlaudit.config import load_config
+
     return load_config(getattr(args, "config", None))
 
 
