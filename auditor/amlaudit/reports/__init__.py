@@ -16,6 +16,7 @@ from amlaudit.result import ScanResult
 FORMATS: dict[str, str] = {
     "text": "amlaudit.reports.text",
     "json": "amlaudit.reports.json_report",
+    "html": "amlaudit.reports.html",
     "sarif": "amlaudit.reports.sarif",
     "junit": "amlaudit.reports.junit",
     "markdown": "amlaudit.reports.markdown",

@@ -1,0 +1,266 @@
+"""What the HTML report shows, computed once from a ScanResult in a few linear passes.
+
+The template only loops over what is built here, so a 100,000-finding estate renders in
+seconds: passing findings are counted, never listed, and long lists are capped with a count of
+what was left out (the JSON report always has everything).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from amlaudit.api import RuleSpec
+from amlaudit.errors import UsageError
+from amlaudit.gate import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    GatePolicy,
+    exit_code,
+    gating_findings,
+    parse_fail_on,
+)
+from amlaudit.model import Finding, Severity, Status
+from amlaudit.reports.html_compliance import FrameworkView, compliance
+from amlaudit.reports.svg import BarChart, bar_chart
+from amlaudit.result import ScanResult, format_time
+
+MAX_TABLE_ROWS = 20_000
+MAX_PER_RULE = 25
+MAX_LISTED = 500
+EXPIRING_DAYS = 30
+SEVERITIES = tuple(Severity)
+
+
+@dataclass
+class RuleView:
+    spec: RuleSpec
+    counts: Counter[str]
+    failing: list[Finding]
+    suppressed: int
+
+    @property
+    def shown(self) -> list[Finding]:
+        return self.failing[:MAX_PER_RULE]
+
+
+@dataclass
+class ResourceView:
+    id: str
+    name: str
+    type: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class WorkspaceView:
+    id: str
+    name: str
+    subscription: str
+    resource_group: str
+    location: str
+    failing: Counter[str] = field(default_factory=Counter)
+    errors: int = 0
+    resources: dict[str, ResourceView] = field(default_factory=dict)
+
+    @property
+    def sorted_resources(self) -> list[ResourceView]:
+        return sorted(self.resources.values(), key=lambda r: (r.type.lower(), r.id.lower()))
+
+
+@dataclass(frozen=True)
+class SuppressionView:
+    finding: Finding
+    days_left: int | None
+    state: str  # expired, expiring, active or unknown
+
+
+@dataclass
+class ReportView:
+    result: ScanResult
+    summary: dict[str, Any]
+    verdict: VerdictView
+    generated_at: str
+    severity_rows: list[dict[str, Any]]
+    severity_chart: BarChart
+    frameworks: list[FrameworkView]
+    rules: list[RuleView]
+    workspaces: list[WorkspaceView]
+    table: list[Finding]
+    table_hidden: int
+    suppressions: list[SuppressionView]
+    error_findings: list[Finding]
+    workspace_names: dict[str, str]
+    max_listed: int = MAX_LISTED
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    word: str  # PASS, FAIL or INCOMPLETE, as the gate would exit
+    exit_code: int
+    fail_on: str
+    gating: int
+
+
+def verdict(result: ScanResult, extra: dict[str, Any]) -> VerdictView:
+    """The gate's verdict; the threshold comes from the command line (default: high)."""
+    fail_on = extra.get("fail_on", Severity.HIGH)
+    if isinstance(fail_on, str):
+        try:
+            fail_on = parse_fail_on(fail_on)
+        except ValueError as exc:
+            raise UsageError(f"html report: fail_on: {exc}") from None
+    policy = GatePolicy(
+        fail_on=fail_on,
+        allow_incomplete=bool(extra.get("allow_incomplete", False)),
+        include_preview=bool(extra.get("include_preview", False)),
+    )
+    code = exit_code(
+        result.findings,
+        result.errors,
+        policy,
+        extra_incomplete=not result.workspaces and not extra.get("allow_empty", False),
+    )
+    word = {EXIT_OK: "PASS", EXIT_FINDINGS: "FAIL"}.get(code, "INCOMPLETE")
+    threshold = fail_on.value if isinstance(fail_on, Severity) else "never"
+    return VerdictView(word, code, threshold, len(gating_findings(result.findings, policy)))
+
+
+def _row_order(finding: Finding) -> tuple[int, str, str]:
+    return (-finding.severity.rank, finding.rule_id, finding.resource_id.lower())
+
+
+def build(result: ScanResult, settings_extra: dict[str, Any]) -> ReportView:
+    listed = [f for f in result.findings if f.status in (Status.FAIL, Status.ERROR)]
+    listed.sort(key=_row_order)
+    names = {str(w["id"]).lower(): str(w["name"]) for w in result.workspaces}
+    summary = result.summary()
+    return ReportView(
+        result=result,
+        summary=summary,
+        verdict=verdict(result, settings_extra),
+        generated_at=format_time(result.generated_at),
+        severity_rows=_severity_rows(result.findings),
+        severity_chart=bar_chart(
+            {s.value: summary["failing_by_severity"][s.value] for s in SEVERITIES}
+        ),
+        frameworks=compliance(result.rules, result.findings),
+        rules=_rules(result.rules, result.findings),
+        workspaces=_workspaces(result, listed),
+        table=listed[:MAX_TABLE_ROWS],
+        table_hidden=max(len(listed) - MAX_TABLE_ROWS, 0),
+        suppressions=_suppressions(listed, result.generated_at.date()),
+        error_findings=[f for f in listed if f.status is Status.ERROR],
+        workspace_names=names,
+    )
+
+
+def _severity_rows(findings: list[Finding]) -> list[dict[str, Any]]:
+    """Per severity: active failing, suppressed, baselined (unchanged) and error findings."""
+    counts: dict[str, Counter[str]] = {s.value: Counter() for s in SEVERITIES}
+    for finding in findings:
+        row = counts[finding.severity.value]
+        if finding.status is Status.FAIL:
+            if finding.suppressed:
+                row["suppressed"] += 1
+            elif finding.baseline_state == "unchanged":
+                row["baselined"] += 1
+            else:
+                row["active"] += 1
+                row["new"] += finding.baseline_state == "new"
+        else:
+            row[finding.status.value] += 1
+    columns = ("active", "new", "suppressed", "baselined", *(s.value for s in Status))
+    return [
+        {"severity": name, **{column: row[column] for column in columns}}
+        for name, row in counts.items()
+    ]
+
+
+def _rules(specs: list[RuleSpec], findings: list[Finding]) -> list[RuleView]:
+    """Per rule: counts by status, suppressed failures and the active failing findings."""
+    views = {spec.id: RuleView(spec, Counter(), [], 0) for spec in specs}
+    for finding in findings:
+        view = views.get(finding.rule_id)
+        if view is None:
+            continue
+        view.counts[finding.status.value] += 1
+        if finding.status is Status.FAIL:
+            if finding.suppressed:
+                view.suppressed += 1
+            else:
+                view.failing.append(finding)
+    return sorted(
+        views.values(),
+        key=lambda v: (
+            not (v.failing or v.counts["error"]),
+            -v.spec.severity.rank,
+            -len(v.failing),
+            v.spec.id,
+        ),
+    )
+
+
+def _workspaces(result: ScanResult, listed: list[Finding]) -> list[WorkspaceView]:
+    views: dict[str, WorkspaceView] = {}
+    for ws in result.workspaces:
+        key = str(ws["id"]).lower()
+        views[key] = WorkspaceView(
+            id=str(ws["id"]),
+            name=str(ws["name"]),
+            subscription=str(ws.get("subscription") or ""),
+            resource_group=str(ws.get("resource_group") or ""),
+            location=str(ws.get("location") or ""),
+        )
+    for finding in listed:
+        if finding.suppressed:
+            continue
+        for ws_id in finding.workspaces:
+            view = views.get(ws_id.lower())
+            if view is None:
+                continue
+            if finding.status is Status.FAIL:
+                view.failing[finding.severity.value] += 1
+            else:
+                view.errors += 1
+            resource = view.resources.get(finding.resource_id.lower())
+            if resource is None:
+                resource = ResourceView(
+                    finding.resource_id, finding.resource_name, finding.resource_type
+                )
+                view.resources[finding.resource_id.lower()] = resource
+            resource.findings.append(finding)
+    return sorted(
+        views.values(),
+        key=lambda v: (*(-v.failing[s.value] for s in SEVERITIES), v.name.lower(), v.id.lower()),
+    )
+
+
+def _suppressions(listed: list[Finding], today: date) -> list[SuppressionView]:
+    out = []
+    for finding in listed:
+        if finding.suppression is None:
+            continue
+        days = _days_until(finding.suppression.expires, today)
+        if days is None:
+            state = "unknown"
+        elif days < 0:
+            state = "expired"
+        elif days <= EXPIRING_DAYS:
+            state = "expiring"
+        else:
+            state = "active"
+        out.append(SuppressionView(finding, days, state))
+    out.sort(key=lambda s: (s.days_left is None, s.days_left or 0, _row_order(s.finding)))
+    return out
+
+
+def _days_until(expires: str | None, today: date) -> int | None:
+    if not expires:
+        return None
+    try:
+        return (date.fromisoformat(str(expires)[:10]) - today).days
+    except ValueError:
+        return None
