@@ -52,6 +52,7 @@ class Collection:
     elapsed: float = 0.0
     timed_out: bool = False
     unreachable: list[str] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
 
 
 class Collector:
@@ -70,6 +71,7 @@ class Collector:
         self.progress = progress or Progress(enabled=False)
         self.resources: dict[str, dict[str, Any]] = {}
         self.errors: list[ScanError] = []
+        self.not_found: list[str] = []
         self._requested: set[str] = set()
         self._pending_lists: dict[tuple[str, str], int] = defaultdict(int)
         self._parked: dict[tuple[str, str], list[tuple[str, Recipe, int]]] = defaultdict(list)
@@ -139,6 +141,7 @@ class Collector:
             elapsed=time.monotonic() - started,
             timed_out=self._timed_out,
             unreachable=sorted(self._sub_failures),
+            not_found=sorted(self.not_found, key=str.lower),
         )
 
     # -- scheduling ----------------------------------------------------------------------------
@@ -200,7 +203,14 @@ class Collector:
         if task.store:
             for item in items:
                 self._add(item, task)
-        if failure is not None:
+        dangling = task.single and task.recipe.key != SUBSCRIPTION
+        if failure is not None and task.recipe.optional and failure.status in ("400", "404"):
+            pass  # a preview API this region or subscription does not offer
+        elif failure is not None and dangling and failure.status == "404":
+            # A reference to a resource ARM says does not exist: a fact about the estate (the
+            # reference dangles), not a gap in collection. Rules see it as outside the snapshot.
+            self.not_found.append(task.path)
+        elif failure is not None:
             error = ScanError(
                 task.scope, task.operation, failure.status, failure.message, task.recipe.type
             )

@@ -3,7 +3,8 @@
 Resources are stored exactly as ARM returned them, except secrets some plain GETs return
 (App Insights' connection string and instrumentation key...): those are replaced by
 `amlaudit.redact` and each redacted path is listed in `source.redactions` as `<id>#<path>`,
-so a reader knows the value was there and was removed on purpose.
+so a reader knows the value was there and was removed on purpose. `source.not_found` lists
+referenced resources ARM answered 404 for (dangling references, not collection gaps).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def build_envelope(collection: Collection, source: dict[str, Any]) -> dict[str, 
             **source,
             "subscriptions": collection.subscriptions,
             "redactions": sorted(redactions),
+            "not_found": collection.not_found,
         },
         "resources": resources,
         "errors": [error.to_dict() for error in collection.errors],

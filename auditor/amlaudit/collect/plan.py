@@ -18,6 +18,7 @@ from amlaudit import armid
 
 ML = "2025-12-01"
 NETWORK = "2026-03-01"
+POLICY = "2026-06-01"
 GRAPH_API_VERSION = "2022-10-01"
 SUBSCRIPTION_API_VERSION = "2022-12-01"
 WORKSPACE = "microsoft.machinelearningservices/workspaces"
@@ -79,6 +80,8 @@ class Recipe:
     extension_on: tuple[str, ...] = ()  # GET {resource}/providers/{type} on these types
     on_subscription: bool = False  # also GET /subscriptions/{id}/providers/{type}
     referenced_by: tuple[Reference, ...] = field(default=())
+    child_path: str | None = None  # when the child collection is not `{parent}/{last segment}`
+    optional: bool = False  # a preview API: a 400/404 means "not offered here", not a gap
 
     @property
     def key(self) -> str:
@@ -86,7 +89,7 @@ class Recipe:
 
     @property
     def segment(self) -> str:
-        return self.type.rsplit("/", 1)[1]
+        return self.child_path or self.type.rsplit("/", 1)[1]
 
     def prerequisites(self) -> set[str]:
         needs = {WORKSPACE}
@@ -115,6 +118,7 @@ _DIAGNOSED = (
 )
 _DIAG = "microsoft.insights/diagnosticsettings"
 _COMPUTES = "microsoft.machinelearningservices/workspaces/computes"
+_ASSIGNMENTS = "microsoft.authorization/policyassignments"
 
 CATALOG: tuple[Recipe, ...] = (
     Recipe("Microsoft.Resources/subscriptions", SUBSCRIPTION_API_VERSION),
@@ -137,6 +141,14 @@ CATALOG: tuple[Recipe, ...] = (
             "outboundRules",
             "privateEndpointConnections",
         )
+    ),
+    # Preview API only; the same rules also come from the stable `workspaces/outboundRules`.
+    Recipe(
+        "Microsoft.MachineLearningServices/workspaces/managedNetworks/outboundRules",
+        "2026-03-15-preview",
+        child_of="Microsoft.MachineLearningServices/workspaces",
+        child_path="managedNetworks/default/outboundRules",
+        optional=True,
     ),
     _ml("deployments", "workspaces/onlineEndpoints"),
     _ml("deployments", "workspaces/batchEndpoints"),
@@ -235,9 +247,17 @@ CATALOG: tuple[Recipe, ...] = (
     ),
     Recipe(
         "Microsoft.Authorization/policyAssignments",
-        "2026-06-01",
+        POLICY,
         listed=True,
         subscription_level=True,
+    ),
+    *(
+        Recipe(
+            f"Microsoft.Authorization/{kind}",
+            POLICY,
+            referenced_by=(Reference(_ASSIGNMENTS, at("properties.policyDefinitionId")),),
+        )
+        for kind in ("policyDefinitions", "policySetDefinitions")
     ),
     Recipe(
         "Microsoft.Insights/diagnosticSettings",
@@ -314,8 +334,10 @@ def plan_for(types: Iterable[str]) -> Plan:
 
 
 def full_plan(types: Iterable[str] = ()) -> Plan:
-    """Every catalog type plus `types` (what `export` collects: any rule may read it later)."""
-    return plan_for([*(r.key for r in CATALOG), *types])
+    """Every catalog type plus `types` (what `export` collects: any rule may read it later).
+
+    The subscription resource itself is stored only when a rule reads it."""
+    return plan_for([*(r.key for r in CATALOG if r.key != SUBSCRIPTION), *types])
 
 
 def id_type(resource_id: str) -> str | None:
