@@ -70,7 +70,8 @@ def registry_private_link(res: Resource, ctx: Context) -> Verdict:
         return passed(f"{len(approved)} approved private endpoint connection(s)")
     total = len(res.list("properties.privateEndpointConnections"))
     return failed(
-        f"no approved private endpoint connection ({total} connection(s) in other states)",
+        "no approved private endpoint connection"
+        + (f" ({total} connection(s) pending, rejected or disconnected)" if total else ""),
         path="properties.privateEndpointConnections",
         expected="at least one Approved connection",
         actual=total,

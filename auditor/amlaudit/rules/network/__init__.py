@@ -1,0 +1,1 @@
+"""Network rules: NSGs, subnets, private DNS and flow logs around ML workspaces."""
