@@ -104,6 +104,88 @@ def public_network_disabled(res: Resource, path: str = "properties.publicNetwork
     return same(res.str(path), "Disabled")
 
 
+# -- network security groups -----------------------------------------------------------------
+
+NSG_RULES = "Microsoft.Network/networkSecurityGroups/securityRules"
+INTERNET_SOURCES = frozenset({"*", "any", "internet", "0.0.0.0/0", "0.0.0.0", "::/0"})
+_ANY_DESTINATION = frozenset({"*", "any", "0.0.0.0/0"})
+
+
+def nsg_security_rules(nsg: Resource, ctx: Context) -> list[dict[str, Any]]:
+    """An NSG's rules: `properties.securityRules[*]`, or, when an export leaves that empty, its
+    standalone `networkSecurityGroups/securityRules` resources."""
+    rules = [r for r in nsg.list("properties.securityRules") if isinstance(r, dict)]
+    return rules or [child.raw for child in ctx.children(nsg, NSG_RULES)]
+
+
+def _values(rule: dict[str, Any], single: str, plural: str) -> list[str]:
+    values = [item_get(rule, f"properties.{single}")]
+    values += list(item_get(rule, f"properties.{plural}") or [])
+    return [str(v).strip().lower() for v in values if v is not None and str(v).strip()]
+
+
+def _port_ranges(rule: dict[str, Any]) -> list[tuple[int, int]]:
+    ranges = []
+    for text in _values(rule, "destinationPortRange", "destinationPortRanges"):
+        if text in ("*", "any"):
+            ranges.append((0, 65535))
+            continue
+        low, _, high = text.partition("-")
+        try:
+            ranges.append((int(low), int(high or low)))
+        except ValueError:
+            raise DataError(f"NSG rule {rule.get('name')!r} has port range {text!r}") from None
+    return ranges
+
+
+def _priority(rule: dict[str, Any]) -> int:
+    value = item_get(rule, "properties.priority")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise DataError(f"NSG rule {rule.get('name')!r} has priority {value!r}, expected a number")
+
+
+def _shadows(deny: dict[str, Any], allow: dict[str, Any], port: int) -> bool:
+    """A higher-priority Deny that drops all internet traffic the Allow admits on `port`."""
+    protocol = str(item_get(deny, "properties.protocol") or "").lower()
+    wanted = str(item_get(allow, "properties.protocol") or "").lower()
+    deny_to = set(_values(deny, "destinationAddressPrefix", "destinationAddressPrefixes"))
+    allow_to = set(_values(allow, "destinationAddressPrefix", "destinationAddressPrefixes"))
+    return (
+        _priority(deny) < _priority(allow)
+        and protocol in ("*", wanted)
+        and any(low <= port <= high for low, high in _port_ranges(deny))
+        and bool(
+            INTERNET_SOURCES & set(_values(deny, "sourceAddressPrefix", "sourceAddressPrefixes"))
+        )
+        and (bool(deny_to & _ANY_DESTINATION) or (bool(allow_to) and allow_to <= deny_to))
+    )
+
+
+def nsg_internet_exposure(rules: list[dict[str, Any]], ports: list[int]) -> list[tuple[str, int]]:
+    """(rule name, port) for each inbound Allow rule that opens one of `ports` to any internet
+    source (`*`, `Internet`, `0.0.0.0/0`, `Any`; prefix or prefixes list; ports as `*`, single,
+    `a-b` range or list) over TCP/UDP, unless a higher-priority Deny drops the same traffic."""
+    inbound = [r for r in rules if same(item_get(r, "properties.direction"), "Inbound")]
+    denies = [r for r in inbound if same(item_get(r, "properties.access"), "Deny")]
+    exposed = []
+    for allow in inbound:
+        if not same(item_get(allow, "properties.access"), "Allow"):
+            continue
+        if str(item_get(allow, "properties.protocol") or "*").lower() not in ("*", "tcp", "udp"):
+            continue
+        sources = set(_values(allow, "sourceAddressPrefix", "sourceAddressPrefixes"))
+        if not INTERNET_SOURCES & sources:
+            continue
+        ranges = _port_ranges(allow)
+        for port in ports:
+            if any(low <= port <= high for low, high in ranges) and not any(
+                _shadows(deny, allow, port) for deny in denies
+            ):
+                exposed.append((str(allow.get("name") or "?"), port))
+    return sorted(exposed)
+
+
 # -- governance: role GUIDs, policy assignments, Defender plans ------------------------------
 
 POLICY_ASSIGNMENTS = "Microsoft.Authorization/policyAssignments"
