@@ -18,7 +18,8 @@ from amlaudit.result import ScanResult, format_time
 
 MAX_ROWS = 50
 MAX_CELL = 300
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:=\"'$^])")
+# Markup, table and autolink punctuation (`www.x.com`, `https:`); `&<>` become entities.
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#!|~.:])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
