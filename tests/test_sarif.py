@@ -55,7 +55,7 @@ def github_problems(document: dict[str, Any]) -> list[str]:
         where = f"rule {rule['id']}"
         for key in ("shortDescription", "fullDescription", "help"):
             text = rule.get(key, {}).get("text", "")
-            if not text.strip() or len(text) > 1024 and key != "help":
+            if not text.strip() or (len(text) > 1024 and key != "help"):
                 problems.append(f"{where}: {key}.text empty or too long")
         if not rule["help"].get("markdown", "").strip():
             problems.append(f"{where}: no help.markdown")
