@@ -1,0 +1,1 @@
+"""Azure ML datastores and workspace connections: how they authenticate to data and services."""

@@ -1,0 +1,1 @@
+"""Key Vault: the workspace vault and the vault holding its customer-managed key."""

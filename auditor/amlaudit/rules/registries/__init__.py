@@ -1,0 +1,1 @@
+"""Azure ML registries (`Microsoft.MachineLearningServices/registries`): network exposure and logs."""

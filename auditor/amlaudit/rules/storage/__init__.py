@@ -1,0 +1,1 @@
+"""Storage: the workspace default storage account and every datastore target in the snapshot."""
