@@ -197,6 +197,15 @@ def role_guid(role_definition_id: str | None) -> str:
     return (role_definition_id or "").strip().rstrip("/").rsplit("/", 1)[-1].lower()
 
 
+def assignment_scope(res: Resource) -> str:
+    """The lower-case scope of a role or policy assignment: `properties.scope`, else the prefix
+    of its ID ('' for the tenant root)."""
+    scope = res.str("properties.scope")
+    if scope is None:
+        scope = armid.split_scope(res.id)[0]
+    return armid.key(scope) if scope.strip() not in ("", "/") else ""
+
+
 def policy_assignments_covering(res: Resource, ctx: Context) -> list[Resource]:
     """Policy assignments that apply to a resource: on it, on its resource group, on its
     subscription, or inherited from a management group — minus those whose `notScopes`
