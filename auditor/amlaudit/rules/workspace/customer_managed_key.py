@@ -1,4 +1,5 @@
-from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, same, skip
+from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, same
+from amlaudit.checks import governing_workspace, via_hub
 
 
 @rule(
@@ -18,8 +19,9 @@ def workspace_customer_managed_key(res: Resource, ctx: Context) -> Verdict:
     """
     ## What it checks
     That `properties.encryption.status` is `Enabled` (case-insensitive), as Azure Policy
-    ba769a63 and 7f40cee6 check. Workspaces of `kind` `project` are skipped: projects inherit
-    encryption from their hub, which is judged itself.
+    ba769a63 and 7f40cee6 check. Both built-ins exempt `kind: project`, because a hub-based
+    project inherits encryption from its hub; instead of leaving projects unjudged, this rule
+    judges a project by the hub named in `properties.hubResourceId` (the finding says so).
 
     ## Why it matters
     With a customer-managed key you control, rotate and can revoke the key that protects the
@@ -48,13 +50,13 @@ def workspace_customer_managed_key(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    if same(res.raw.get("kind"), "project"):
-        return skip("project workspaces inherit encryption from their hub")
-    status = res.str("properties.encryption.status")
+    judged = governing_workspace(res, ctx)
+    prefix = via_hub(res, judged)
+    status = judged.str("properties.encryption.status")
     if same(status, "Enabled"):
-        return passed("encrypted with a customer-managed key")
+        return passed(prefix + "encrypted with a customer-managed key")
     return failed(
-        "not encrypted with a customer-managed key",
+        prefix + "not encrypted with a customer-managed key",
         path="properties.encryption.status",
         expected="Enabled",
         actual=status,

@@ -1,5 +1,5 @@
 from amlaudit.api import Context, Resource, Verdict, failed, info, passed, rule, same
-from amlaudit.checks import approved_private_endpoints
+from amlaudit.checks import approved_private_endpoints, governing_workspace, via_hub
 
 
 @rule(
@@ -19,7 +19,8 @@ def workspace_managed_network(res: Resource, ctx: Context) -> Verdict:
     `AllowInternetOutbound` fails (any compute can send data anywhere). `Disabled` or absent
     (no managed network) is reported as information when the workspace has an approved
     private endpoint, because isolation in a customer-managed VNet is a valid design, and
-    fails otherwise.
+    fails otherwise. A hub-based project (`kind: project`) runs in its hub's managed network,
+    so it is judged by the hub named in `properties.hubResourceId`.
 
     Azure Policy 6ddb1705 has the same intent, but its `isolationMode` parameter defaults to
     `Disabled`, which flags exactly the workspaces that *are* isolated. This rule hard-codes
@@ -46,23 +47,25 @@ def workspace_managed_network(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    mode = res.str("properties.managedNetwork.isolationMode")
+    judged = governing_workspace(res, ctx)
+    prefix = via_hub(res, judged)
+    mode = judged.str("properties.managedNetwork.isolationMode")
     if same(mode, "AllowOnlyApprovedOutbound"):
-        return passed("managed network allows only approved outbound traffic")
+        return passed(prefix + "managed network allows only approved outbound traffic")
     if same(mode, "AllowInternetOutbound"):
         return failed(
-            "managed network allows all outbound internet traffic",
+            prefix + "managed network allows all outbound internet traffic",
             path="properties.managedNetwork.isolationMode",
             expected="AllowOnlyApprovedOutbound",
             actual=mode,
         )
-    if approved_private_endpoints(res):
+    if approved_private_endpoints(judged):
         return info(
-            "no managed network; the workspace is isolated with a customer-managed VNet "
+            prefix + "no managed network; the workspace is isolated with a customer-managed VNet "
             "(outbound control is up to its NSGs and firewall)"
         )
     return failed(
-        "no managed network isolation and no private endpoint",
+        prefix + "no managed network isolation and no private endpoint",
         path="properties.managedNetwork.isolationMode",
         expected="AllowOnlyApprovedOutbound",
         actual=mode,

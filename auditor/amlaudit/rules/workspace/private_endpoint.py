@@ -1,5 +1,5 @@
 from amlaudit.api import Context, Resource, Verdict, failed, passed, rule
-from amlaudit.checks import approved_private_endpoints
+from amlaudit.checks import approved_private_endpoints, governing_workspace, via_hub
 
 
 @rule(
@@ -22,6 +22,9 @@ def workspace_private_endpoint(res: Resource, ctx: Context) -> Verdict:
     `properties.privateLinkServiceConnectionState.status` equal to `Approved` (compared
     case-insensitively), as Azure Policy 45e05259 counts them. Pending, rejected or
     disconnected connections do not count; no connections at all fails.
+
+    A hub-based project (`kind: project`) is reached through its hub's private endpoint, so a
+    project is judged by the hub named in `properties.hubResourceId`.
 
     ## Why it matters
     A private endpoint gives the workspace an address inside your virtual network, so clients
@@ -51,12 +54,15 @@ def workspace_private_endpoint(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    approved = approved_private_endpoints(res)
+    judged = governing_workspace(res, ctx)
+    prefix = via_hub(res, judged)
+    approved = approved_private_endpoints(judged)
     if approved:
-        return passed(f"{len(approved)} approved private endpoint connection(s)")
-    total = len(res.list("properties.privateEndpointConnections"))
+        return passed(f"{prefix}{len(approved)} approved private endpoint connection(s)")
+    total = len(judged.list("properties.privateEndpointConnections"))
     return failed(
-        "no approved private endpoint connection"
+        prefix
+        + "no approved private endpoint connection"
         + (f" ({total} connection(s) not approved)" if total else ""),
         path="properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status",
         expected="Approved",

@@ -1,4 +1,5 @@
 from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, same
+from amlaudit.checks import governing_workspace, via_hub
 
 
 @rule(
@@ -22,6 +23,10 @@ def workspace_public_network_access(res: Resource, ctx: Context) -> Verdict:
     That `properties.publicNetworkAccess` is `Disabled`. As in Azure Policy 438c38d2, an absent
     value is non-compliant: older workspaces that never set it accept public traffic.
 
+    A hub-based project (`kind: project`) is reached through its hub's network settings, so a
+    project is judged by the hub named in `properties.hubResourceId` (the finding says so); a
+    hub outside the snapshot makes the project's finding `skipped`.
+
     ## Why it matters
     With public network access on, the workspace API, studio and the notebooks behind it are
     reachable from the internet; only authentication stands between an attacker and your
@@ -44,11 +49,13 @@ def workspace_public_network_access(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    value = res.str("properties.publicNetworkAccess")
+    judged = governing_workspace(res, ctx)
+    prefix = via_hub(res, judged)
+    value = judged.str("properties.publicNetworkAccess")
     if same(value, "Disabled"):
-        return passed("public network access is disabled")
+        return passed(prefix + "public network access is disabled")
     return failed(
-        "public network access is " + (f"'{value}'" if value else "not set (enabled)"),
+        prefix + "public network access is " + (f"'{value}'" if value else "not set (enabled)"),
         path="properties.publicNetworkAccess",
         expected="Disabled",
         actual=value,

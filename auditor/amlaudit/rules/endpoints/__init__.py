@@ -1,0 +1,1 @@
+"""Azure ML inference endpoint rules: online, batch and serverless endpoints and deployments."""
