@@ -24,6 +24,7 @@ GOLDEN: list[tuple[str, str]] = [
     ("sarif", "demo.sarif"),
     ("json", "demo.json"),
     ("markdown", "demo.md"),
+    ("html", "demo.html"),
 ]
 
 
