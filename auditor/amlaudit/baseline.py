@@ -93,7 +93,7 @@ def _from_sarif(document: dict[str, Any], path: str) -> LoadedReport:
         by_id = {r["id"]: r for r in rules}
         for extension in run["tool"].get("extensions") or []:
             by_id.update({r["id"]: r for r in extension.get("rules") or []})
-        report.rules += [(r["id"], r.get("name") or r["id"]) for r in by_id.values()]
+        report.rules += [(r["id"], _rule_name(r)) for r in by_id.values()]
         for invocation in run.get("invocations") or []:
             if invocation.get("executionSuccessful") is False:
                 report.incomplete.append(
@@ -107,6 +107,12 @@ def _from_sarif(document: dict[str, Any], path: str) -> LoadedReport:
             rule = rule or by_id.get(rule_id) or {}
             report.findings.append(_sarif_finding(result, rule_id, rule))
     return report
+
+
+def _rule_name(rule: dict[str, Any]) -> str:
+    """Our kebab-case name (what suppressions use), else the SARIF name, else the ID."""
+    name = (rule.get("properties") or {}).get("amlaudit/name") or rule.get("name") or rule["id"]
+    return str(name)
 
 
 def _sarif_finding(result: dict[str, Any], rule_id: str, rule: dict[str, Any]) -> Finding:
