@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -230,3 +231,33 @@ def test_gate_on_foreign_sarif(tmp_path: Path) -> None:
     malformed = write_json(tmp_path / "malformed.sarif", {"version": "2.1.0", "runs": [{}]})
     run = run_cli("gate", str(malformed))
     assert run.code == 2 and "malformed report" in run.stderr
+
+
+def test_ci_examples_parse_and_use_real_flags() -> None:
+    """The documented pipelines and the action call flags that exist (a drift check)."""
+    import yaml
+
+    from conftest import ROOT
+
+    known = {
+        command: set(re.findall(r"--[a-z][a-z-]+", run_cli(command, "--help").stdout))
+        for command in ("scan", "gate")
+    }
+    files = [ROOT / "action.yml", *sorted((ROOT / "docs" / "ci").glob("*.yml"))]
+    used = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert isinstance(yaml.safe_load(text), dict), path
+        joined = re.sub(r"\\\n\s*", " ", text)
+        for line in joined.splitlines():
+            found = re.search(r"\bamlaudit (scan|gate)\b(.*)", line)
+            command = found.group(1) if found else None
+            rest = found.group(2) if found else ""
+            if not found and "args+=(" in line:
+                command, rest = "scan", line
+            if command is None:
+                continue
+            for flag in re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", rest):
+                assert flag in known[command], (path.name, flag)
+                used += 1
+    assert used >= 15
