@@ -104,7 +104,7 @@ class FakeEstate:
             raise Missing(key)
         # {resource}/providers/{ns}/{type} lists extensions; {parent}/{childType} children.
         owner = armid.key(owner) if len(tail) == 2 else key.rsplit("/", 1)[0]
-        if owner not in self.by_key:
+        if owner not in self.by_key and key not in self.by_collection:
             raise Missing(owner)
         return list(self.by_collection.get(key, []))
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from amlaudit import armid
 from amlaudit.collect.arm import ArmClient, ArmFailure, NotRegistered
-from amlaudit.collect.plan import SUBSCRIPTION, Plan, Recipe, Reference, id_type
+from amlaudit.collect.plan import SUBSCRIPTION, WORKSPACE, Plan, Recipe, Reference, id_type
 from amlaudit.collect.progress import Progress
 from amlaudit.model import ScanError
 
@@ -85,6 +85,10 @@ class Collector:
         recipes = list(plan.recipes.values())
         self._children = _group(recipes, lambda r: [r.child_of.lower()] if r.child_of else [])
         self._extensions = _group(recipes, lambda r: [t.lower() for t in r.extension_on])
+        self._group_recipes = sorted(
+            (r for r in recipes if r.on_workspace_groups), key=lambda r: r.key
+        )
+        self._groups_seen: set[str] = set()
         self._references: dict[str, list[tuple[Recipe, Reference]]] = defaultdict(list)
         for recipe in recipes:
             for ref in recipe.referenced_by:
@@ -250,10 +254,22 @@ class Collector:
         for recipe in self._extensions.get(type_key, []):
             path = f"{resource_id}/providers/{recipe.type}"
             self._submit(Task(path, recipe, resource_id, depth))
+        if type_key == WORKSPACE:
+            self._at_workspace_group(resource_id, depth)
         for recipe, ref in self._references.get(type_key, []):
             for target in ref.extract(item):
                 if id_type(target) == recipe.key:
                     self._reference(target, recipe, depth)
+
+    def _at_workspace_group(self, workspace_id: str, depth: int) -> None:
+        """Extension resources kept per resource group (budgets), once per group."""
+        sub, group = armid.subscription_id(workspace_id), armid.resource_group(workspace_id)
+        scope = f"/subscriptions/{sub}/resourceGroups/{group}"
+        if not group or armid.key(scope) in self._groups_seen:
+            return
+        self._groups_seen.add(armid.key(scope))
+        for recipe in self._group_recipes:
+            self._submit(Task(f"{scope}/providers/{recipe.type}", recipe, scope, depth))
 
     def _reference(self, resource_id: str, recipe: Recipe, depth: int) -> None:
         key = armid.key(resource_id)

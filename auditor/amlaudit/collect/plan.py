@@ -79,6 +79,7 @@ class Recipe:
     child_of: str | None = None  # GET {parent}/{last segment} for each collected parent
     extension_on: tuple[str, ...] = ()  # GET {resource}/providers/{type} on these types
     on_subscription: bool = False  # also GET /subscriptions/{id}/providers/{type}
+    on_workspace_groups: bool = False  # also at the resource group of each ML workspace
     referenced_by: tuple[Reference, ...] = field(default=())
     child_path: str | None = None  # when the child collection is not `{parent}/{last segment}`
     optional: bool = False  # a preview API: a 400/404 means "not offered here", not a gap
@@ -155,6 +156,7 @@ CATALOG: tuple[Recipe, ...] = (
     Recipe(
         "Microsoft.KeyVault/vaults",
         "2026-05-15",
+        listed=True,
         referenced_by=(
             Reference(
                 _WS,
@@ -162,12 +164,12 @@ CATALOG: tuple[Recipe, ...] = (
             ),
         ),
     ),
-    Recipe(
-        "Microsoft.KeyVault/vaults/keys", "2026-05-15", referenced_by=(Reference(_WS, cmk_key_ids),)
-    ),
+    # Key metadata only (ARM's key list never returns key material); one list per vault.
+    Recipe("Microsoft.KeyVault/vaults/keys", "2026-05-15", child_of="Microsoft.KeyVault/vaults"),
     Recipe(
         "Microsoft.Storage/storageAccounts",
         "2026-09-01",
+        listed=True,
         referenced_by=(Reference(_WS, at("properties.storageAccount")),),
     ),
     Recipe(
@@ -178,16 +180,19 @@ CATALOG: tuple[Recipe, ...] = (
     Recipe(
         "Microsoft.ContainerRegistry/registries",
         "2025-11-01",
+        listed=True,
         referenced_by=(Reference(_WS, at("properties.containerRegistry")),),
     ),
     Recipe(
         "Microsoft.Insights/components",
         "2020-02-02",
+        listed=True,
         referenced_by=(Reference(_WS, at("properties.applicationInsights")),),
     ),
     Recipe(
         "Microsoft.OperationalInsights/workspaces",
         "2023-09-01",
+        listed=True,
         referenced_by=(
             Reference(_DIAG, at("properties.workspaceId")),
             Reference("microsoft.insights/components", at("properties.WorkspaceResourceId")),
@@ -196,6 +201,7 @@ CATALOG: tuple[Recipe, ...] = (
     Recipe(
         "Microsoft.ContainerService/managedClusters",
         "2026-08-01",
+        listed=True,
         referenced_by=(Reference(_COMPUTES, at("properties.resourceId")),),
     ),
     Recipe(
@@ -285,7 +291,13 @@ CATALOG: tuple[Recipe, ...] = (
         "2019-01-01-preview",
         child_of="Microsoft.Security/assessments",
     ),
-    Recipe("Microsoft.Consumption/budgets", "2024-08-01", listed=True, subscription_level=True),
+    Recipe(
+        "Microsoft.Consumption/budgets",
+        "2024-08-01",
+        listed=True,
+        subscription_level=True,
+        on_workspace_groups=True,
+    ),
 )
 RECIPES: dict[str, Recipe] = {recipe.key: recipe for recipe in CATALOG}
 
