@@ -319,3 +319,14 @@ def test_golden_reports_are_up_to_date() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     golden = json.loads((ROOT / "reports" / "demo.sarif").read_text(encoding="utf-8"))
     assert schema_errors(golden) == [] and github_problems(golden) == []
+
+
+def test_cli_warns_when_github_would_truncate(tmp_path: Path) -> None:
+    from fixtures.estate import envelope, synthetic_plan
+
+    snapshot = write_json(tmp_path / "big.json", envelope(synthetic_plan(1, 80, 1.0)))
+    out = tmp_path / "big.sarif"
+    run = run_cli("scan", "--snapshot", str(snapshot), "-o", f"sarif:{out}")
+    results = len(json.loads(out.read_text(encoding="utf-8"))["runs"][0]["results"])
+    assert results > 5_000, "the synthetic estate should exceed GitHub's 5,000 kept results"
+    assert f"SARIF has {results:,} results; GitHub keeps only the top 5,000" in run.stderr

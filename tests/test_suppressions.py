@@ -183,3 +183,10 @@ def test_errors_are_never_suppressed(tmp_path: Path) -> None:
     assert run.code == 3
     errors = [f for f in json.loads(out.read_text("utf-8"))["findings"] if f["status"] == "error"]
     assert errors and not any(f["suppressed"] for f in errors)
+
+
+def test_entry_for_a_rule_not_selected_is_unmatched_not_unknown(tmp_path: Path) -> None:
+    path = write(tmp_path, entry(), entry(rule="AML002"))
+    code, stderr, findings = scan(tmp_path, "--suppressions", str(path))  # --select AML001
+    assert code == 1 and findings
+    assert f"{path}: entry 2: matched no failing finding" in stderr

@@ -66,16 +66,16 @@ def sarif_log(result: ScanResult, settings: ReportSettings) -> dict[str, Any]:
         "columnKind": "utf16CodeUnits",
     }
     if taxonomies:
-        run["taxonomies"] = [t for t, _ in taxonomies]
+        run["taxonomies"] = taxonomies
     if category:
         run["automationDetails"] = {"id": category}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
 def _driver(
-    result: ScanResult, rules: list[RuleSpec], taxonomies: list[tuple[dict[str, Any], int]]
+    result: ScanResult, rules: list[RuleSpec], taxonomies: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    names = {t["name"]: number for number, (t, _) in enumerate(taxonomies)}
+    names = {t["name"]: number for number, t in enumerate(taxonomies)}
     driver: dict[str, Any] = {
         "name": "amlaudit",
         "fullName": "amlaudit - Azure Machine Learning security and compliance scanner",
@@ -113,21 +113,16 @@ def _rule(spec: RuleSpec, taxonomy_index: dict[str, int]) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVEL[spec.severity.value]},
         "properties": properties,
     }
-    relationships = []
-    for control in spec.controls:
-        framework, _, ident = control.partition(":")
-        relationships.append(
-            {
-                "target": {
-                    "id": ident,
-                    "toolComponent": {"name": framework, "index": taxonomy_index[framework]},
-                },
-                "kinds": ["relevant"],
-            }
-        )
-    if relationships:
-        descriptor["relationships"] = relationships
+    if spec.controls:
+        descriptor["relationships"] = [_relationship(c, taxonomy_index) for c in spec.controls]
     return descriptor
+
+
+def _relationship(control: str, taxonomy_index: dict[str, int]) -> dict[str, Any]:
+    """The rule gives evidence for the control `FRAMEWORK:ID` (a taxon of that taxonomy)."""
+    framework, _, ident = control.partition(":")
+    component = {"name": framework, "index": taxonomy_index[framework]}
+    return {"target": {"id": ident, "toolComponent": component}, "kinds": ["relevant"]}
 
 
 def _help_markdown(spec: RuleSpec, fix: str) -> str:
@@ -154,13 +149,14 @@ def _plain(markdown: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _taxonomies(rules: list[RuleSpec]) -> list[tuple[dict[str, Any], int]]:
+def _taxonomies(rules: list[RuleSpec]) -> list[dict[str, Any]]:
+    """One taxonomy per control framework the rules cite, holding the controls they cite."""
     used: dict[str, set[str]] = {}
     for spec in rules:
         for control in spec.controls:
             framework, _, ident = control.partition(":")
             used.setdefault(framework, set()).add(ident)
-    out: list[tuple[dict[str, Any], int]] = []
+    out: list[dict[str, Any]] = []
     for framework in [f for f in controls.frameworks(rules) if f in used]:
         titles = {c.id: c.title for c in controls.catalog_controls(framework)}
         taxa = []
@@ -177,7 +173,7 @@ def _taxonomies(rules: list[RuleSpec]) -> list[tuple[dict[str, Any], int]]:
             else "Microsoft",
             "taxa": taxa,
         }
-        out.append((taxonomy, len(out)))
+        out.append(taxonomy)
     return out
 
 
