@@ -47,3 +47,24 @@ def export(
 
 def by_id(resources: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {armid.key(r["id"]): r for r in resources}
+
+
+def main_in_process(
+    arm: FakeArm,
+    monkeypatch: Any,
+    capsys: Any,
+    *args: str,
+    subscriptions: list[str] = (),
+    env: dict[str, str] | None = None,  # type: ignore[assignment]
+) -> Run:
+    """The real CLI entry point in this process (no interpreter start-up): faster for the
+    many fault scenarios; the subprocess tests cover the process boundary."""
+    from amlaudit.cli import main
+
+    for name, value in {**arm.env(), "SOURCE_DATE_EPOCH": "1767225600", **(env or {})}.items():
+        monkeypatch.setenv(name, value)
+    scope = [arg for sub in subscriptions for arg in ("--subscription", sub)]
+    capsys.readouterr()
+    code = main([*args, *arm.args(), *scope])
+    out = capsys.readouterr()
+    return Run(code, out.out, out.err)

@@ -98,6 +98,9 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, handler)
         self.fake = fake
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (timeouts, dropped connections) is part of the test."""
+
     def get_request(self) -> tuple[Any, Any]:
         sock, address = self.socket.accept()
         # The TLS handshake happens on the handler's thread, not the accept loop.
@@ -191,7 +194,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _graph(self, fake: FakeArm, request: dict[str, Any]) -> int:
         rows = fake.estate.graph(request, fake.faults.forbidden_subscriptions)
         options = request.get("options") or {}
-        top = min(int(options.get("$top", 1000)), 1000)
+        top = min(int(options.get("$top", 1000)), 1000, fake.page_size)
         offset = int(options.get("$skipToken", "0") or 0)
         page = rows[offset : offset + top]
         document: dict[str, Any] = {
@@ -225,6 +228,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(fault.status, fault.code, f"injected {fault.status}")
         if fault.kind == "malformed":
             return self._raw(200, b'{"value": [{"id": "/subscriptions/')
+        if fault.kind == "foreignlink":
+            return self._json(200, {"value": [], "nextLink": "https://attacker.example/steal?x=1"})
         if fault.kind == "drop":
             data = json.dumps({"value": [], "padding": "x" * 4096}).encode()
             self.send_response(200)
