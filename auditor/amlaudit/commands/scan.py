@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from amlaudit.collect.live import add_live_arguments, live_scope, scan_live
 from amlaudit.commands.common import (
     add_rule_arguments,
     load_config_for,
@@ -48,6 +49,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="no ML workspace in the input is not an incomplete scan",
     )
+    add_live_arguments(parser, save_snapshot=True)
     out = parser.add_argument_group("output")
     out.add_argument(
         "-o",
@@ -107,8 +109,11 @@ def run(args: argparse.Namespace) -> int:
     outputs = parse_outputs(
         args.output or list(config.get("output", [])) or ["text"], list(FORMATS)
     )
-    if not args.snapshot:
+    live = live_scope(args)
+    if not args.snapshot and live.empty:
         raise UsageError("nothing to scan: give --snapshot FILE (or a live scope, see --help)")
+    if args.snapshot and not live.empty:
+        raise UsageError("give either --snapshot or a live scope (--subscription...), not both")
     check_not_inputs(outputs, args.snapshot)
     fail_on_text = args.fail_on or config.get("fail-on", "high")
     try:
@@ -129,16 +134,21 @@ def run(args: argparse.Namespace) -> int:
         sarif_min_severity = Severity.parse(args.sarif_min_severity)
     except ValueError as exc:
         raise UsageError(f"--sarif-min-severity: {exc}") from None
-    result = run_scan(
-        ScanRequest(
-            snapshots=args.snapshot,
-            rules=rules,
-            options=dict(config.get("options", {})),
-            options_source=config.path or "configuration",
-            max_input_size=max_size,
-            allow_empty=allow_empty,
+    if not live.empty:
+        options_source = config.path or "configuration"
+        options = dict(config.get("options", {}))
+        result = scan_live(args, live, rules, options, options_source, allow_empty)
+    else:
+        result = run_scan(
+            ScanRequest(
+                snapshots=args.snapshot,
+                rules=rules,
+                options=dict(config.get("options", {})),
+                options_source=config.path or "configuration",
+                max_input_size=max_size,
+                allow_empty=allow_empty,
+            )
         )
-    )
     known = load_rules(find_packs([*config.get("rules-path", []), *args.rules_path]))
     result.warnings += accept_risk(result.findings, [(s.id, s.name) for s in known], args, config)
     text_on_stdout = False
