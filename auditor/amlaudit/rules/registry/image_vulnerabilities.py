@@ -66,7 +66,8 @@ def registry_image_vulnerabilities(res: Resource, ctx: Context) -> Verdict:
     ]
     if not found:
         return skip("no Defender image vulnerability assessment is recorded for this registry")
-    assessment = found[0]
+    # Prefer the current (MDVM) assessment when the retired one is still recorded too.
+    assessment = min(found, key=lambda a: REGISTRY_IMAGE_ASSESSMENTS.index(a.name.lower()))
     code = assessment.str("properties.status.code")
     if one_of(code, "Healthy", "NotApplicable"):
         return passed(f"Defender reports the registry's images as {code}")
