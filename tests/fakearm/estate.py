@@ -153,7 +153,11 @@ class FakeEstate:
         types = set(re.findall(r"'([a-z0-9.]+/[a-z0-9./]+)'", text))
         if text.startswith("resourcecontainers"):
             return [
-                {**self.subscription(s), "type": "microsoft.resources/subscriptions"}
+                {
+                    **self.subscription(s),
+                    "subscriptionId": s,
+                    "type": "microsoft.resources/subscriptions",
+                }
                 for s in sorted(subs)
             ]
         rows = []

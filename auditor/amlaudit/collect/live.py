@@ -147,6 +147,7 @@ def collect(
             "auth": args.auth,
             "scopes": scope.describe(),
             "discovery": targets.discovery,
+            "subscriptions_without_ml": targets.skipped_without_ml,
             "api_versions": plan.api_versions,
         },
     )

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from amlaudit import armid
 from amlaudit.collect import graph
 from amlaudit.collect.arm import ArmClient, ArmFailure
 from amlaudit.collect.plan import SUBSCRIPTION_API_VERSION
@@ -90,9 +91,9 @@ def resolve_targets(
         try:
             for page in client.pages("/subscriptions", SUBSCRIPTION_API_VERSION, deadline=deadline):
                 found |= {
-                    str(s["subscriptionId"]).lower()
+                    sub
                     for s in page
-                    if s.get("subscriptionId")
+                    if (sub := _subscription_of(s))
                     and str(s.get("state", "")).lower() not in _INACTIVE_STATES
                 }
         except ArmFailure as exc:
@@ -128,6 +129,14 @@ def resolve_targets(
     chosen = sorted(with_ml | set(readable))
     verified = (found | visible | set(readable)) & set(chosen)
     return Targets(chosen, errors, "resource-graph", len(everything) - len(chosen), verified)
+
+
+def _subscription_of(item: dict[str, object]) -> str | None:
+    sub = item.get("subscriptionId")
+    if isinstance(sub, str) and sub:
+        return sub.lower()
+    resource_id = item.get("id")
+    return armid.subscription_id(resource_id) if isinstance(resource_id, str) else None
 
 
 def _readable(
