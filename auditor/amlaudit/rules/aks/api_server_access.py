@@ -35,7 +35,7 @@ def aks_api_server_access(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az aks update --name <cluster> --resource-group <rg> \
+    az aks update --name <cluster> --resource-group <rg> \\
       --api-server-authorized-ip-ranges 203.0.113.0/24
     ```
 

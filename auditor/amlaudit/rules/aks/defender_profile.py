@@ -26,7 +26,7 @@ def aks_defender_profile(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az aks update --name <cluster> --resource-group <rg> --enable-defender \
+    az aks update --name <cluster> --resource-group <rg> --enable-defender \\
       --defender-config <log-analytics-config.json>
     ```
 

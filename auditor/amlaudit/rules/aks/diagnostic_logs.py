@@ -27,7 +27,7 @@ def aks_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az monitor diagnostic-settings create --name to-law --resource <cluster-id> \
+    az monitor diagnostic-settings create --name to-law --resource <cluster-id> \\
       --workspace <log-analytics-id> --logs '[{"categoryGroup":"audit","enabled":true}]'
     ```
 

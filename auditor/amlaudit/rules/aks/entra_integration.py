@@ -24,7 +24,7 @@ def aks_entra_integration(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az aks update --name <cluster> --resource-group <rg> --enable-aad \
+    az aks update --name <cluster> --resource-group <rg> --enable-aad \\
       --aad-admin-group-object-ids <group-id> --enable-azure-rbac
     ```
 

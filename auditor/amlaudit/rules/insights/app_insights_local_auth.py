@@ -29,7 +29,7 @@ def app_insights_local_auth(res: Resource, ctx: Context) -> Verdict:
     component, then disable local authentication.
 
     ```bash
-    az monitor app-insights component update --app <component> --resource-group <rg> \
+    az monitor app-insights component update --app <component> --resource-group <rg> \\
       --set properties.DisableLocalAuth=true
     ```
 

@@ -29,7 +29,7 @@ def app_insights_public_network(res: Resource, ctx: Context) -> Verdict:
     then close both public paths.
 
     ```bash
-    az monitor app-insights component update --app <component> --resource-group <rg> \
+    az monitor app-insights component update --app <component> --resource-group <rg> \\
       --ingestion-access Disabled --query-access Disabled
     ```
 

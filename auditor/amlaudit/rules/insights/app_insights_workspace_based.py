@@ -27,7 +27,7 @@ def app_insights_workspace_based(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az monitor app-insights component update --app <component> --resource-group <rg> \
+    az monitor app-insights component update --app <component> --resource-group <rg> \\
       --workspace <log-analytics-workspace-id>
     ```
 

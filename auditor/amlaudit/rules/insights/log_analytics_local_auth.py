@@ -29,7 +29,7 @@ def log_analytics_local_auth(res: Resource, ctx: Context) -> Verdict:
     local authentication.
 
     ```bash
-    az monitor log-analytics workspace update --resource-group <rg> --workspace-name <law> \
+    az monitor log-analytics workspace update --resource-group <rg> --workspace-name <law> \\
       --set properties.features.disableLocalAuth=true
     ```
 

@@ -27,7 +27,7 @@ def log_analytics_public_network(res: Resource, ctx: Context) -> Verdict:
     Add the workspace to an Azure Monitor Private Link Scope, then close both public paths.
 
     ```bash
-    az monitor log-analytics workspace update --resource-group <rg> --workspace-name <law> \
+    az monitor log-analytics workspace update --resource-group <rg> --workspace-name <law> \\
       --ingestion-access Disabled --query-access Disabled
     ```
 

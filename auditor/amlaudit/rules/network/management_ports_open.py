@@ -39,7 +39,7 @@ def nsg_management_ports_open(res: Resource, ctx: Context) -> Verdict:
     Delete the rule or restrict its source to known private ranges.
 
     ```bash
-    az network nsg rule update --resource-group <rg> --nsg-name <nsg> --name <rule> \
+    az network nsg rule update --resource-group <rg> --nsg-name <nsg> --name <rule> \\
       --source-address-prefixes 10.0.0.0/16
     ```
 

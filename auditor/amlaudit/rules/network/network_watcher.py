@@ -29,7 +29,7 @@ def network_watcher(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az network watcher configure --resource-group NetworkWatcherRG --locations <region> \
+    az network watcher configure --resource-group NetworkWatcherRG --locations <region> \\
       --enabled true
     ```
 

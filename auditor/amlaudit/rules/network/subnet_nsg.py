@@ -36,7 +36,7 @@ def ml_subnet_nsg(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az network vnet subnet update --resource-group <rg> --vnet-name <vnet> --name <subnet> \
+    az network vnet subnet update --resource-group <rg> --vnet-name <vnet> --name <subnet> \\
       --network-security-group <nsg-id>
     ```
 

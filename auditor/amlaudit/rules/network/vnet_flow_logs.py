@@ -33,7 +33,7 @@ def vnet_flow_logs(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az network watcher flow-log create --location <region> --name fl-<vnet> \
+    az network watcher flow-log create --location <region> --name fl-<vnet> \\
       --vnet <vnet-id> --storage-account <storage-id> --workspace <log-analytics-id>
     ```
 

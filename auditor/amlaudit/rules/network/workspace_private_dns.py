@@ -57,8 +57,8 @@ def workspace_private_dns(res: Resource, ctx: Context) -> Verdict:
     ## How to fix
     ```bash
     az network private-dns zone create --resource-group <rg> --name privatelink.api.azureml.ms
-    az network private-dns link vnet create --resource-group <rg> \
-      --zone-name privatelink.api.azureml.ms --name <vnet>-link --virtual-network <vnet-id> \
+    az network private-dns link vnet create --resource-group <rg> \\
+      --zone-name privatelink.api.azureml.ms --name <vnet>-link --virtual-network <vnet-id> \\
       --registration-enabled false
     ```
 

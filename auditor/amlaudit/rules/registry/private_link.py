@@ -36,8 +36,8 @@ def registry_private_link(res: Resource, ctx: Context) -> Verdict:
 
     ```bash
     az acr update --name <registry> --sku Premium
-    az network private-endpoint create --name pe-<registry> --resource-group <rg> \
-      --vnet-name <vnet> --subnet <subnet> --group-id registry \
+    az network private-endpoint create --name pe-<registry> --resource-group <rg> \\
+      --vnet-name <vnet> --subnet <subnet> --group-id registry \\
       --private-connection-resource-id <registry-id> --connection-name <registry>
     ```
 

@@ -27,7 +27,7 @@ def registry_retention_policy(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az acr config retention update --registry <registry> --status enabled --days 30 \
+    az acr config retention update --registry <registry> --status enabled --days 30 \\
       --type UntaggedManifests
     ```
 
