@@ -114,21 +114,27 @@ class ArmClient:
             if url in seen:
                 raise ArmFailure("invalid-response", f"nextLink loops back to {url[:200]}")
             seen.add(url)
-            body = self._send("GET", url, None, deadline)
-            value = body.get("value")
-            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-                raise ArmFailure("invalid-response", "list response has no 'value' array")
+            value, url = self.page(url, deadline)
             yield value
-            next_link = body.get("nextLink")
-            if next_link is not None and not isinstance(next_link, str):
-                raise ArmFailure("invalid-response", "nextLink is not a string")
-            if next_link and urlsplit(next_link).netloc.lower() != self._host:
-                raise ArmFailure(
-                    "invalid-response",
-                    f"nextLink points to another host ({urlsplit(next_link).netloc}); "
-                    "not following it with our token",
-                )
-            url = next_link or None
+
+    def page(
+        self, url: str, deadline: float | None = None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of a list: its `value` and the `nextLink` to follow, if any."""
+        body = self._send("GET", url, None, deadline)
+        value = body.get("value")
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise ArmFailure("invalid-response", "list response has no 'value' array")
+        next_link = body.get("nextLink")
+        if next_link is not None and not isinstance(next_link, str):
+            raise ArmFailure("invalid-response", "nextLink is not a string")
+        if next_link and urlsplit(next_link).netloc.lower() != self._host:
+            raise ArmFailure(
+                "invalid-response",
+                f"nextLink points to another host ({urlsplit(next_link).netloc}); "
+                "not following it with our token",
+            )
+        return value, next_link or None
 
     def post(
         self, path: str, api_version: str, body: dict[str, Any], deadline: float | None = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from amlaudit import armid
@@ -35,11 +35,19 @@ class Task:
     single: bool = False  # GET one resource instead of a list
     listing: tuple[str, str] | None = None  # (type, scope) of a listed recipe
     store: bool = True
+    url: str | None = None  # a later page: the nextLink to read
 
     @property
     def operation(self) -> str:
         verb = "get" if self.single else "list"
         return f"{verb} {self.recipe.type}" + (f" ({self.query})" if self.query else "")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    items: list[dict[str, Any]]
+    failure: ArmFailure | None = None
+    next_link: str | None = None
 
 
 @dataclass
@@ -75,7 +83,7 @@ class Collector:
         self._requested: set[str] = set()
         self._pending_lists: dict[tuple[str, str], int] = defaultdict(int)
         self._parked: dict[tuple[str, str], list[tuple[str, Recipe, int]]] = defaultdict(list)
-        self._running: dict[Future[tuple[list[dict[str, Any]], ArmFailure | None]], Task] = {}
+        self._running: dict[Future[Outcome], Task] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._done = 0
         self._depth = 0
@@ -118,8 +126,7 @@ class Collector:
                 )
                 for future in finished:
                     task = self._running.pop(future)
-                    items, failure = future.result()
-                    self._handle(task, items, failure)
+                    self._handle(task, future.result())
             pool.shutdown(wait=True, cancel_futures=True)
         self.progress.finish()
         self._expire_parked()
@@ -183,30 +190,34 @@ class Collector:
         future = self._pool.submit(self._fetch, task)
         self._running[future] = task
 
-    def _fetch(self, task: Task) -> tuple[list[dict[str, Any]], ArmFailure | None]:
-        """Runs on a worker thread: touches no collector state."""
-        items: list[dict[str, Any]] = []
+    def _fetch(self, task: Task) -> Outcome:
+        """Runs on a worker thread: touches no collector state. One request per task, so a
+        list's later pages and its items' follow-ups run side by side."""
         try:
             if task.single:
-                items.append(self.client.get(task.path, task.recipe.api_version, self.deadline))
-            else:
-                for page in self.client.pages(
-                    task.path, task.recipe.api_version, task.query, self.deadline
-                ):
-                    items.extend(page)
+                return Outcome([self.client.get(task.path, task.recipe.api_version, self.deadline)])
+            url = task.url or self.client.url(task.path, task.recipe.api_version, task.query)
+            items, next_link = self.client.page(url, self.deadline)
+            if next_link is not None and next_link == task.url:
+                return Outcome(items, ArmFailure("invalid-response", "nextLink points to itself"))
+            return Outcome(items, None, next_link)
         except NotRegistered:
-            return items, None
+            return Outcome([])
         except ArmFailure as failure:
-            return items, failure
-        return items, None
+            return Outcome([], failure)
 
     # -- results -------------------------------------------------------------------------------
 
-    def _handle(self, task: Task, items: list[dict[str, Any]], failure: ArmFailure | None) -> None:
+    def _handle(self, task: Task, outcome: Outcome) -> None:
         self._done += 1
+        failure = outcome.failure
         if task.store:
-            for item in items:
+            for item in outcome.items:
                 self._add(item, task)
+        if outcome.next_link is not None:
+            if task.listing is not None:
+                self._pending_lists[task.listing] += 1
+            self._submit(replace(task, url=outcome.next_link, depth=task.depth + 1))
         dangling = task.single and task.recipe.key != SUBSCRIPTION
         if failure is not None and task.recipe.optional and failure.status in ("400", "404"):
             pass  # a preview API this region or subscription does not offer
