@@ -1,8 +1,9 @@
 from amlaudit.api import Context, DataError, Option, Resource, Verdict, failed, passed, rule, skip
 from amlaudit.checks import compute_not_judged
 
-# General-purpose and compute-optimised CPU sizes; GPU (NC/ND/NV) sizes are the expensive
-# ones and must be allowed explicitly.
+# General-purpose, memory- and compute-optimised CPU sizes plus entry-level T4 GPUs; the
+# large GPU sizes (A100/H100 NC and ND series) are the expensive ones and must be allowed
+# explicitly.
 DEFAULT_ALLOWED_VM_SIZES = [
     "Standard_D2s_v3",
     "Standard_D4s_v3",
@@ -23,6 +24,9 @@ DEFAULT_ALLOWED_VM_SIZES = [
     "Standard_F4s_v2",
     "Standard_F8s_v2",
     "Standard_F16s_v2",
+    "Standard_NC4as_T4_v3",
+    "Standard_NC8as_T4_v3",
+    "Standard_NC16as_T4_v3",
 ]
 
 
@@ -46,9 +50,10 @@ def compute_vm_size(res: Resource, ctx: Context) -> Verdict:
     `properties.properties.vmSize` of a `ComputeInstance` or `AmlCompute` must be in the
     option `allowed_vm_sizes` (compared case-insensitively), as the Azure Landing Zones policy
     `Deny-MachineLearning-Compute-VmSize` does. The default list holds general-purpose,
-    memory- and compute-optimised CPU sizes; GPU sizes (`Standard_NC*`, `ND*`, `NV*`) cost
-    tens of times more and must be allowed explicitly by teams that need them. A missing
-    size is an error. Attached computes are skipped.
+    memory- and compute-optimised CPU sizes and the entry-level T4 GPU sizes
+    (`Standard_NC*as_T4_v3`); the large GPU sizes (A100/H100 `NC*ads`, `ND*` series) cost tens
+    of times more and must be allowed explicitly by teams that need them. A missing size is
+    an error. Attached computes are skipped.
 
     ## Why it matters
     VM size is the largest cost driver of an ML estate, and GPU quota is scarce: an

@@ -1,5 +1,5 @@
 from amlaudit.api import Context, Resource, Verdict, failed, passed, rule
-from amlaudit.checks import public_network_disabled
+from amlaudit.checks import governing_workspace, public_network_disabled, via_hub
 
 
 @rule(
@@ -20,6 +20,7 @@ def workspace_public_access_behind_vnet(res: Resource, ctx: Context) -> Verdict:
     absent the workspace passes only if `publicNetworkAccess` is `Disabled` (the newer setting
     supersedes it); otherwise absent fails, as in the Azure Landing Zones policy
     `Deny-MachineLearning-PublicAccessWhenBehindVnet`. No built-in Azure Policy covers it.
+    A hub-based project (`kind: project`) is judged by its hub's settings, which it inherits.
 
     ## Why it matters
     A workspace with a private endpoint that still allows public access when behind a VNet
@@ -42,20 +43,23 @@ def workspace_public_access_behind_vnet(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    value = res.bool("properties.allowPublicAccessWhenBehindVnet")
+    judged = governing_workspace(res, ctx)
+    prefix = via_hub(res, judged)
+    value = judged.bool("properties.allowPublicAccessWhenBehindVnet")
     if value is True:
         return failed(
-            "public access is allowed even behind the VNet",
+            prefix + "public access is allowed even behind the VNet",
             path="properties.allowPublicAccessWhenBehindVnet",
             expected=False,
             actual=True,
         )
     if value is False:
-        return passed("public access behind the VNet is not allowed")
-    if public_network_disabled(res):
-        return passed("flag absent; publicNetworkAccess is Disabled, which supersedes it")
+        return passed(prefix + "public access behind the VNet is not allowed")
+    if public_network_disabled(judged):
+        return passed(prefix + "flag absent; publicNetworkAccess is Disabled, which supersedes it")
     return failed(
-        "allowPublicAccessWhenBehindVnet is not set and public network access is not disabled",
+        prefix
+        + "allowPublicAccessWhenBehindVnet is not set and public network access is not disabled",
         path="properties.allowPublicAccessWhenBehindVnet",
         expected=False,
         actual=None,
