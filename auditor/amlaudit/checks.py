@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import weakref
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from amlaudit import armid
 from amlaudit.api import Context, Evidence, Verdict, failed, item_get, one_of, passed, same
+from amlaudit.index import SnapshotIndex
 from amlaudit.resource import DataError, Resource
 from amlaudit.result import scan_time
 
@@ -299,9 +301,20 @@ NOT_ML_STORAGE = (
 )
 
 
-def now() -> datetime:
-    """'Now' for expiry checks: the scan time, which SOURCE_DATE_EPOCH fixes."""
-    return scan_time()
+# Per-scan memo (keyed by the snapshot index, dropped with it): one 'now' for every expiry
+# judged in a scan, and each storage account's datastore users computed once for its rules.
+_NOW: weakref.WeakKeyDictionary[SnapshotIndex, datetime] = weakref.WeakKeyDictionary()
+_DATASTORE_USERS: weakref.WeakKeyDictionary[SnapshotIndex, dict[str, tuple[str, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def now(ctx: Context) -> datetime:
+    """'Now' for expiry checks: the scan time (SOURCE_DATE_EPOCH fixes it), read once per scan."""
+    moment = _NOW.get(ctx.index)
+    if moment is None:
+        moment = _NOW[ctx.index] = scan_time()
+    return moment
 
 
 def instant(value: Any, path: str) -> datetime:
@@ -355,9 +368,19 @@ def ml_storage_users(res: Resource, ctx: Context) -> list[str]:
     (`properties.storageAccount`) or through a datastore whose `accountName` names it (and
     whose `subscriptionId`/`resourceGroup`, when recorded, match)."""
     users = {w.id for w in ctx.workspaces_using(res)}
+    datastores = ctx.with_value(DATASTORES, "properties.accountName", res.name)
+    memo = _DATASTORE_USERS.setdefault(ctx.index, {})
+    through_datastores = memo.get(res.key)
+    if through_datastores is None:
+        through_datastores = memo[res.key] = _datastore_workspaces(res, datastores)
+    return sorted(users.union(through_datastores), key=str.lower)
+
+
+def _datastore_workspaces(res: Resource, datastores: list[Resource]) -> tuple[str, ...]:
     subscription = armid.subscription_id(res.id) or ""
     group = (armid.resource_group(res.id) or "").lower()
-    for datastore in ctx.with_value(DATASTORES, "properties.accountName", res.name):
+    found = set()
+    for datastore in datastores:
         ds_sub = item_get(datastore.raw, "properties.subscriptionId")
         ds_group = item_get(datastore.raw, "properties.resourceGroup")
         if isinstance(ds_sub, str) and ds_sub.strip() and ds_sub.strip().lower() != subscription:
@@ -366,8 +389,8 @@ def ml_storage_users(res: Resource, ctx: Context) -> list[str]:
             continue
         parent = armid.parent_id(datastore.id)
         if parent is not None:
-            users.add(parent)
-    return sorted(users, key=str.lower)
+            found.add(parent)
+    return tuple(found)
 
 
 # -- Azure ML: hubs and projects, child resources, managed network, computes -----------------

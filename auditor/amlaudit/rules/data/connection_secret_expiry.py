@@ -60,7 +60,7 @@ def connection_secret_expiry(res: Resource, ctx: Context) -> Verdict:
         )
     expires = instant(raw, "properties.expiryTime")
     stamp = expires.strftime("%Y-%m-%d")
-    if expires <= now():
+    if expires <= now(ctx):
         return failed(
             f"the {auth} credential expired on {stamp}",
             path="properties.expiryTime",

@@ -96,7 +96,7 @@ def workspace_cmk_key(res: Resource, ctx: Context) -> Verdict:
     exp = judged.get("properties.attributes.exp")
     if exp is not None:
         expires = instant(exp, "properties.attributes.exp")
-        if expires <= now():
+        if expires <= now(ctx):
             return failed(
                 f"{what} in vault '{vault.name}' expired on {expires:%Y-%m-%d}",
                 path=f"{KEYS}.properties.attributes.exp",
