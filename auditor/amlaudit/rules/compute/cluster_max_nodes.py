@@ -28,7 +28,7 @@ def compute_cluster_max_nodes(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml compute update --name <cluster> --resource-group <rg> --workspace-name <workspace> \
+    az ml compute update --name <cluster> --resource-group <rg> --workspace-name <workspace> \\
       --max-instances 10
     ```
 

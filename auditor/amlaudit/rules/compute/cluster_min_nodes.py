@@ -29,7 +29,7 @@ def compute_cluster_min_nodes(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml compute update --name <cluster> --resource-group <rg> --workspace-name <workspace> \
+    az ml compute update --name <cluster> --resource-group <rg> --workspace-name <workspace> \\
       --min-instances 0
     ```
 

@@ -29,7 +29,7 @@ def compute_cluster_priority(res: Resource, ctx: Context) -> Verdict:
     Use a low-priority cluster for interruptible jobs.
 
     ```bash
-    az ml compute create --name <cluster>-lowpri --resource-group <rg> --workspace-name <workspace> \
+    az ml compute create --name <cluster>-lowpri --resource-group <rg> --workspace-name <workspace> \\
       --type AmlCompute --size Standard_DS3_v2 --tier low_priority
     ```
 

@@ -34,7 +34,7 @@ def compute_instance_idle_shutdown(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml compute update --name <instance> --resource-group <rg> --workspace-name <workspace> \
+    az ml compute update --name <instance> --resource-group <rg> --workspace-name <workspace> \\
       --idle-time-before-shutdown-minutes 60
     ```
 

@@ -30,7 +30,7 @@ def compute_local_auth(res: Resource, ctx: Context) -> Verdict:
     The setting is fixed at creation: recreate the compute with local authentication off.
 
     ```bash
-    az ml compute create --name <compute> --resource-group <rg> --workspace-name <workspace> \
+    az ml compute create --name <compute> --resource-group <rg> --workspace-name <workspace> \\
       --type AmlCompute --size Standard_DS3_v2 --set disable_local_auth=true
     ```
 

@@ -26,7 +26,7 @@ def compute_managed_identity(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml compute update --name <compute> --resource-group <rg> --workspace-name <workspace> \
+    az ml compute update --name <compute> --resource-group <rg> --workspace-name <workspace> \\
       --identity-type UserAssigned --user-assigned-identities <uai-id>
     ```
 

@@ -27,7 +27,7 @@ def compute_node_public_ip(res: Resource, ctx: Context) -> Verdict:
     or in the workspace managed network.
 
     ```bash
-    az ml compute create --name <compute> --resource-group <rg> --workspace-name <workspace> \
+    az ml compute create --name <compute> --resource-group <rg> --workspace-name <workspace> \\
       --type AmlCompute --size Standard_DS3_v2 --enable-node-public-ip false
     ```
 

@@ -34,7 +34,7 @@ def compute_instance_os_image(res: Resource, ctx: Context) -> Verdict:
 
     ```bash
     az ml compute delete --name <instance> --resource-group <rg> --workspace-name <workspace> --yes
-    az ml compute create --name <instance> --resource-group <rg> --workspace-name <workspace> \
+    az ml compute create --name <instance> --resource-group <rg> --workspace-name <workspace> \\
       --type ComputeInstance --size Standard_DS3_v2
     ```
 

@@ -32,8 +32,8 @@ def compute_instance_personal(res: Resource, ctx: Context) -> Verdict:
     Recreate the instance for a named user, with personal application sharing.
 
     ```bash
-    az ml compute create --name <instance> --resource-group <rg> --workspace-name <workspace> \
-      --type ComputeInstance --size Standard_DS3_v2 --user-object-id <object-id> \
+    az ml compute create --name <instance> --resource-group <rg> --workspace-name <workspace> \\
+      --type ComputeInstance --size Standard_DS3_v2 --user-object-id <object-id> \\
       --user-tenant-id <tenant-id>
     ```
 

@@ -30,7 +30,7 @@ def compute_instance_privileged_container(res: Resource, ctx: Context) -> Verdic
     Recreate the instance with the custom application unprivileged.
 
     ```bash
-    az ml compute create --file compute-instance.yml --resource-group <rg> \
+    az ml compute create --file compute-instance.yml --resource-group <rg> \\
       --workspace-name <workspace>   # custom_applications[*].docker.privileged: false
     ```
 

@@ -29,7 +29,7 @@ def compute_cluster_remote_login_port(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml compute update --name <cluster> --resource-group <rg> --workspace-name <workspace> \
+    az ml compute update --name <cluster> --resource-group <rg> --workspace-name <workspace> \\
       --set remote_login_port_public_access=Disabled
     ```
 

@@ -39,7 +39,7 @@ def compute_instance_setup_scripts(res: Resource, ctx: Context) -> Verdict:
     to the workspace file share.
 
     ```bash
-    az ml compute show --name <instance> --resource-group <rg> --workspace-name <workspace> \
+    az ml compute show --name <instance> --resource-group <rg> --workspace-name <workspace> \\
       --query "setup_scripts"
     ```
 

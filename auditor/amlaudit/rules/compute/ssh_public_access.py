@@ -31,7 +31,7 @@ def compute_instance_ssh_public_access(res: Resource, ctx: Context) -> Verdict:
     through the studio, VS Code remote or a private network.
 
     ```bash
-    az ml compute create --name <instance> --resource-group <rg> --workspace-name <workspace> \
+    az ml compute create --name <instance> --resource-group <rg> --workspace-name <workspace> \\
       --type ComputeInstance --size Standard_DS3_v2 --ssh-public-access-enabled false
     ```
 

@@ -36,9 +36,9 @@ def compute_virtual_network(res: Resource, ctx: Context) -> Verdict:
     Prefer the workspace managed network; or create the compute in a subnet.
 
     ```bash
-    az ml workspace update --name <workspace> --resource-group <rg> \
+    az ml workspace update --name <workspace> --resource-group <rg> \\
       --managed-network allow_only_approved_outbound
-    az ml compute create --name <compute> --resource-group <rg> --workspace-name <workspace> \
+    az ml compute create --name <compute> --resource-group <rg> --workspace-name <workspace> \\
       --type AmlCompute --vnet-name <vnet> --subnet <subnet-id>
     ```
 

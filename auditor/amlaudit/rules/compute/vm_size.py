@@ -64,7 +64,7 @@ def compute_vm_size(res: Resource, ctx: Context) -> Verdict:
     `amlaudit.toml` when it is approved.
 
     ```bash
-    az ml compute create --name <compute> --resource-group <rg> --workspace-name <workspace> \
+    az ml compute create --name <compute> --resource-group <rg> --workspace-name <workspace> \\
       --type AmlCompute --size Standard_DS3_v2
     ```
 

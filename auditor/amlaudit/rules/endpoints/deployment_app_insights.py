@@ -25,7 +25,7 @@ def online_deployment_app_insights(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml online-deployment update --name <deployment> --endpoint-name <endpoint> \
+    az ml online-deployment update --name <deployment> --endpoint-name <endpoint> \\
       --resource-group <rg> --workspace-name <workspace> --set app_insights_enabled=true
     ```
 

@@ -30,7 +30,7 @@ def online_deployment_data_collection(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml online-deployment update --file deployment.yml --resource-group <rg> \
+    az ml online-deployment update --file deployment.yml --resource-group <rg> \\
       --workspace-name <workspace>   # data_collector.collections.model_inputs.enabled: 'True'
     ```
 

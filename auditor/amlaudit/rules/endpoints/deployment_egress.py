@@ -34,7 +34,7 @@ def online_deployment_egress(res: Resource, ctx: Context) -> Verdict:
     egress disabled.
 
     ```bash
-    az ml online-deployment create --file deployment.yml --resource-group <rg> \
+    az ml online-deployment create --file deployment.yml --resource-group <rg> \\
       --workspace-name <workspace> --set egress_public_network_access=disabled
     ```
 

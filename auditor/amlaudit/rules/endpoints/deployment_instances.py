@@ -53,7 +53,7 @@ def online_deployment_instances(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml online-deployment update --name <deployment> --endpoint-name <endpoint> \
+    az ml online-deployment update --name <deployment> --endpoint-name <endpoint> \\
       --resource-group <rg> --workspace-name <workspace> --instance-count 3
     ```
 

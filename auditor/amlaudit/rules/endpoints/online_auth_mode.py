@@ -26,7 +26,7 @@ def online_endpoint_auth_mode(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml online-endpoint update --name <endpoint> --resource-group <rg> \
+    az ml online-endpoint update --name <endpoint> --resource-group <rg> \\
       --workspace-name <workspace> --set auth_mode=aad_token
     ```
 

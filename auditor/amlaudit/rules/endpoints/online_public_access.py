@@ -26,7 +26,7 @@ def online_endpoint_public_access(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml online-endpoint update --name <endpoint> --resource-group <rg> \
+    az ml online-endpoint update --name <endpoint> --resource-group <rg> \\
       --workspace-name <workspace> --set public_network_access=disabled
     ```
 

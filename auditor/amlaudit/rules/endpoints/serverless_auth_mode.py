@@ -25,7 +25,7 @@ def serverless_endpoint_auth_mode(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml serverless-endpoint update --name <endpoint> --resource-group <rg> \
+    az ml serverless-endpoint update --name <endpoint> --resource-group <rg> \\
       --workspace-name <workspace> --set auth_mode=aad
     ```
 

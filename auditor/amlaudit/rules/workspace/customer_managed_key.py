@@ -33,7 +33,7 @@ def workspace_customer_managed_key(res: Resource, ctx: Context) -> Verdict:
     vault that has purge protection, and move assets to it.
 
     ```bash
-    az ml workspace create --name <workspace> --resource-group <rg> \
+    az ml workspace create --name <workspace> --resource-group <rg> \\
       --customer-managed-key <key-uri> --primary-user-assigned-identity <uai-id>
     ```
 

@@ -39,7 +39,7 @@ def workspace_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az monitor diagnostic-settings create --name to-law --resource <workspace-id> \
+    az monitor diagnostic-settings create --name to-law --resource <workspace-id> \\
       --workspace <log-analytics-id> --logs '[{"categoryGroup":"allLogs","enabled":true}]'
     ```
 

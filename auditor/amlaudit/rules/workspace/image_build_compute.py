@@ -33,7 +33,7 @@ def workspace_image_build_compute(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml workspace update --name <workspace> --resource-group <rg> \
+    az ml workspace update --name <workspace> --resource-group <rg> \\
       --image-build-compute <cluster-name>
     ```
 

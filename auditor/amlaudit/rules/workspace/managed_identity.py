@@ -27,7 +27,7 @@ def workspace_managed_identity(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml workspace update --name <workspace> --resource-group <rg> \
+    az ml workspace update --name <workspace> --resource-group <rg> \\
       --primary-user-assigned-identity <uai-resource-id>
     ```
 

@@ -32,7 +32,7 @@ def workspace_managed_network(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml workspace update --name <workspace> --resource-group <rg> \
+    az ml workspace update --name <workspace> --resource-group <rg> \\
       --managed-network allow_only_approved_outbound
     az ml workspace provision-network --name <workspace> --resource-group <rg>
     ```

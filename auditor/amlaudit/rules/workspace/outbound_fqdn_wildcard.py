@@ -77,9 +77,9 @@ def workspace_outbound_fqdn_wildcard(res: Resource, ctx: Context) -> Verdict:
     rule for Azure resources.
 
     ```bash
-    az ml workspace outbound-rule remove --workspace-name <workspace> --resource-group <rg> \
+    az ml workspace outbound-rule remove --workspace-name <workspace> --resource-group <rg> \\
       --rule <rule-name>
-    az ml workspace outbound-rule set --workspace-name <workspace> --resource-group <rg> \
+    az ml workspace outbound-rule set --workspace-name <workspace> --resource-group <rg> \\
       --rule pypi --type fqdn --destination 'pypi.org'
     ```
 

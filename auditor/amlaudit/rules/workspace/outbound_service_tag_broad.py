@@ -77,8 +77,8 @@ def workspace_outbound_service_tag_broad(res: Resource, ctx: Context) -> Verdict
     Microsoft-operated services, on the ports they need.
 
     ```bash
-    az ml workspace outbound-rule set --workspace-name <workspace> --resource-group <rg> \
-      --rule data-lake --type private_endpoint --service-resource-id <storage-id> \
+    az ml workspace outbound-rule set --workspace-name <workspace> --resource-group <rg> \\
+      --rule data-lake --type private_endpoint --service-resource-id <storage-id> \\
       --subresource-target dfs
     ```
 

@@ -32,9 +32,9 @@ def workspace_private_endpoint(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az network private-endpoint create --name <ws>-pe --resource-group <rg> \
-      --vnet-name <vnet> --subnet <subnet> \
-      --private-connection-resource-id <workspace-id> --group-id amlworkspace \
+    az network private-endpoint create --name <ws>-pe --resource-group <rg> \\
+      --vnet-name <vnet> --subnet <subnet> \\
+      --private-connection-resource-id <workspace-id> --group-id amlworkspace \\
       --connection-name <ws>-pe
     ```
 

@@ -28,7 +28,7 @@ def workspace_public_access_behind_vnet(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml workspace update --name <workspace> --resource-group <rg> \
+    az ml workspace update --name <workspace> --resource-group <rg> \\
       --allow-public-access-when-behind-vnet false --public-network-access Disabled
     ```
 

@@ -29,7 +29,7 @@ def workspace_shared_private_link(res: Resource, ctx: Context) -> Verdict:
     Approve the connection on the target resource, or remove the stale link.
 
     ```bash
-    az network private-endpoint-connection approve --id <connection-id> \
+    az network private-endpoint-connection approve --id <connection-id> \\
       --description "Approved for Azure ML workspace"
     ```
 

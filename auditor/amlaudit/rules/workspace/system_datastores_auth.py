@@ -26,7 +26,7 @@ def workspace_system_datastores_auth(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml workspace update --name <workspace> --resource-group <rg> \
+    az ml workspace update --name <workspace> --resource-group <rg> \\
       --system-datastores-auth-mode identity
     ```
 
