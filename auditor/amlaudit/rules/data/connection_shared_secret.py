@@ -16,9 +16,9 @@ def connection_shared_secret(res: Resource, ctx: Context) -> Verdict:
     ## What it checks
     For connections whose `properties.authType` stores a secret (anything but `AAD`,
     `ManagedIdentity` or `None`), that `properties.isSharedToAll` is not `true`. Absent counts
-    as not shared, as the API treats it. Identity-based connections are skipped: sharing them
-    shares no credential, each caller still needs their own role on the target. The secret
-    itself is never read.
+    as not shared (the property exists from API version 2024-04-01). Identity-based
+    connections are skipped: sharing them shares no credential, each caller still needs their
+    own role on the target. The secret itself is never read.
 
     ## Why it matters
     A connection shared to all users hands its key, token or password to every member of the

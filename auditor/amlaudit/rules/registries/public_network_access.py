@@ -17,7 +17,7 @@ def registry_public_network_access(res: Resource, ctx: Context) -> Verdict:
     ## What it checks
     That `properties.publicNetworkAccess` of an Azure ML registry is `Disabled` (compared
     case-insensitively). Absent fails: the service default is `Enabled`. No built-in Azure
-    Policy covers it (controls.md §6.7).
+    Policy covers it.
 
     ## Why it matters
     A registry shares models, environments and components across workspaces and regions. Open

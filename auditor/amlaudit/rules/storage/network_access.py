@@ -28,8 +28,8 @@ def storage_network_access(res: Resource, ctx: Context) -> Verdict:
     """
     ## What it checks
     Passes when `properties.publicNetworkAccess` is `Disabled` or `SecuredByPerimeter`
-    (b2982f36; its current version accepts the network-security-perimeter value, an older copy
-    did not, see controls.md §6.12), or when `properties.networkAcls.defaultAction` is `Deny`
+    (b2982f36; its current version accepts the network-security-perimeter value, older copies
+    did not), or when `properties.networkAcls.defaultAction` is `Deny`
     (34c877ad): only private endpoints, listed virtual networks, IP ranges and trusted services
     get in. Absent values mean `Enabled` and `Allow`. A deny-by-default firewall whose
     `ipRules` admit every address (`0.0.0.0/0`) fails. The message counts approved private
