@@ -18,7 +18,9 @@ def connection_shared_secret(res: Resource, ctx: Context) -> Verdict:
     `ManagedIdentity` or `None`), that `properties.isSharedToAll` is not `true`. Absent counts
     as not shared (the property exists from API version 2024-04-01). Identity-based
     connections are skipped: sharing them shares no credential, each caller still needs their
-    own role on the target. The secret itself is never read.
+    own role on the target, unless `properties.useWorkspaceManagedIdentity` is `true`: then
+    every call goes out with the workspace's identity, a credential shared like a key, and a
+    connection shared to all users fails too. The secret itself is never read.
 
     ## Why it matters
     A connection shared to all users hands its key, token or password to every member of the
@@ -48,7 +50,9 @@ def connection_shared_secret(res: Resource, ctx: Context) -> Verdict:
     ```
     """
     auth = connection_auth_type(res)
-    if not holds_secret(auth):
+    if res.bool("properties.useWorkspaceManagedIdentity") is True:
+        auth = f"workspace managed identity ({auth})"
+    elif not holds_secret(auth):
         return skip(f"the connection holds no secret (authType {auth})")
     if res.bool("properties.isSharedToAll") is True:
         return failed(
