@@ -24,8 +24,8 @@ def vnet_flow_logs(res: Resource, ctx: Context) -> Verdict:
     watcher, usually in `NetworkWatcherRG`) has `properties.targetResourceId` equal to this
     VNet and `properties.enabled` `true` (Azure Policies 4c3c6c5f and 27960feb). Flow log IDs
     the VNet lists in `properties.flowLogs[*]` whose resources are not in the snapshot make
-    the result `skipped`. NSG flow logs are not asked for: new ones can no longer be created,
-    and VNet flow logs replace them.
+    the result `skipped`. NSG flow logs are neither asked for nor counted: new ones can no
+    longer be created, existing ones retire in 2027, and VNet flow logs replace them.
 
     ## Why it matters
     Flow logs are the record of which addresses talked to the ML subnets: the evidence you
