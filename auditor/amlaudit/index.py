@@ -161,6 +161,16 @@ class SnapshotIndex:
         return []
 
     def _workspaces_within(self, scope_key: str) -> list[str]:
+        if not self._within:
+            # One pass: every workspace under its subscription and resource group, so a finding
+            # on one of 1,000 resource groups does not scan all 1,000 workspaces.
+            grouped: dict[str, list[Resource]] = defaultdict(list)
+            for workspace in self.workspaces():
+                parts = armid.key(workspace.id).split("/")
+                grouped["/".join(parts[:3])].append(workspace)
+                if len(parts) > 4 and parts[3] == "resourcegroups":
+                    grouped["/".join(parts[:5])].append(workspace)
+            self._within = {scope: _ids(found) for scope, found in grouped.items()}
         cached = self._within.get(scope_key)
         if cached is None:
             cached = _ids([w for w in self.workspaces() if armid.is_within(w.id, scope_key)])
