@@ -7,10 +7,11 @@ what was left out (the JSON report always has everything).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from amlaudit.api import RuleSpec
 from amlaudit.errors import UsageError
@@ -30,8 +31,53 @@ from amlaudit.result import ScanResult, format_time
 MAX_TABLE_ROWS = 20_000
 MAX_PER_RULE = 25
 MAX_LISTED = 500
+# Up to this many workspace/resource findings, the per-workspace view repeats each message.
+MAX_WORKSPACE_MESSAGES = 3_000
 EXPIRING_DAYS = 30
 SEVERITIES = tuple(Severity)
+
+
+class Row(NamedTuple):
+    """One line of the findings table, as plain strings: the template loop stays lean."""
+
+    status: str
+    severity: str
+    rule_id: str
+    name: str
+    resource_id: str
+    workspaces: str
+    message: str
+    evidence: tuple[tuple[str, str, str], ...]  # path, actual, expected (as JSON)
+
+
+def row_status(finding: Finding) -> str:
+    """The status shown in the table: accepted risk is told apart from active failures."""
+    if finding.status is Status.FAIL:
+        if finding.suppressed:
+            return "suppressed"
+        if finding.baseline_state == "unchanged":
+            return "baselined"
+    return finding.status.value
+
+
+def display_value(value: Any) -> str:
+    """Evidence values as compact JSON (strings quoted, so an empty string stays visible)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _row(finding: Finding, names: dict[str, str]) -> Row:
+    return Row(
+        row_status(finding),
+        finding.severity.value,
+        finding.rule_id,
+        finding.resource_name,
+        finding.resource_id,
+        ", ".join(names.get(w.lower(), w) for w in finding.workspaces),
+        finding.message,
+        tuple(
+            (e.path, display_value(e.actual), display_value(e.expected)) for e in finding.evidence
+        ),
+    )
 
 
 @dataclass
@@ -88,11 +134,12 @@ class ReportView:
     frameworks: list[FrameworkView]
     rules: list[RuleView]
     workspaces: list[WorkspaceView]
-    table: list[Finding]
+    table: list[Row]
     table_hidden: int
     suppressions: list[SuppressionView]
     error_findings: list[Finding]
     workspace_names: dict[str, str]
+    workspace_messages: bool
     max_listed: int = MAX_LISTED
 
 
@@ -137,6 +184,8 @@ def build(result: ScanResult, settings_extra: dict[str, Any]) -> ReportView:
     listed.sort(key=_row_order)
     names = {str(w["id"]).lower(): str(w["name"]) for w in result.workspaces}
     summary = result.summary()
+    workspaces = _workspaces(result, listed)
+    entries = sum(len(r.findings) for w in workspaces for r in w.resources.values())
     return ReportView(
         result=result,
         summary=summary,
@@ -148,12 +197,13 @@ def build(result: ScanResult, settings_extra: dict[str, Any]) -> ReportView:
         ),
         frameworks=compliance(result.rules, result.findings),
         rules=_rules(result.rules, result.findings),
-        workspaces=_workspaces(result, listed),
-        table=listed[:MAX_TABLE_ROWS],
+        workspaces=workspaces,
+        table=[_row(f, names) for f in listed[:MAX_TABLE_ROWS]],
         table_hidden=max(len(listed) - MAX_TABLE_ROWS, 0),
         suppressions=_suppressions(listed, result.generated_at.date()),
         error_findings=[f for f in listed if f.status is Status.ERROR],
         workspace_names=names,
+        workspace_messages=entries <= MAX_WORKSPACE_MESSAGES,
     )
 
 
