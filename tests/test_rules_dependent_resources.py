@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from amlaudit.model import Status
+from amlaudit.model import Finding, Status
 from amlaudit.registry import find_packs, load_rules, select_rules
 from amlaudit.scan import scan_snapshot
 from amlaudit.snapshot import load
@@ -23,7 +23,7 @@ RULES = load_rules(find_packs(use_entry_points=False))
 OURS = [s for s in RULES if "AML050" <= s.id <= "AML099"]
 
 
-def _scan(fixture: str, rule_id: str) -> list:  # type: ignore[type-arg]
+def _scan(fixture: str, rule_id: str) -> list[Finding]:
     spec = select_rules(RULES, [rule_id])
     return scan_snapshot(load([str(FIXTURES / "rules" / fixture)]), spec).findings
 
