@@ -8,7 +8,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from amlaudit.collect.plan import CATALOG, cmk_key_ids, full_plan, plan_for, recipe_for
+from amlaudit.collect.catalog import CATALOG
+from amlaudit.collect.plan import full_plan, plan_for, recipe_for
 from amlaudit.registry import find_packs, load_rules
 from fakearm.harness import fixture_resources, main_in_process, serving, subscriptions_of
 
@@ -50,22 +51,6 @@ def test_export_plan_covers_the_catalog_but_not_the_subscription_itself() -> Non
     plan = full_plan()
     assert "microsoft.resources/subscriptions" not in plan.recipes
     assert "microsoft.keyvault/vaults/keys" in plan.recipes
-
-
-def test_cmk_key_id_from_workspace_encryption() -> None:
-    vault = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"
-    raw: dict[str, Any] = {
-        "properties": {
-            "encryption": {
-                "keyVaultProperties": {
-                    "keyVaultArmId": vault,
-                    "keyIdentifier": "https://kv.vault.azure.net/keys/cmk/0123abcd",
-                }
-            }
-        }
-    }
-    assert cmk_key_ids(raw) == [f"{vault}/keys/cmk"]
-    assert cmk_key_ids({"properties": {"encryption": None}}) == []
 
 
 RULE = '''

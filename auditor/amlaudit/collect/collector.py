@@ -12,55 +12,24 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from amlaudit import armid
 from amlaudit.collect.arm import ArmClient, ArmFailure, NotRegistered
-from amlaudit.collect.plan import SUBSCRIPTION, WORKSPACE, Plan, Recipe, Reference, id_type
+from amlaudit.collect.plan import Plan
 from amlaudit.collect.progress import Progress
+from amlaudit.collect.recipes import SUBSCRIPTION, WORKSPACE, Recipe, Reference, id_type
+from amlaudit.collect.results import (
+    UNREACHABLE,
+    Collection,
+    Outcome,
+    Task,
+    collapse_unreachable,
+    missing_recipe_errors,
+    timeout_error,
+)
 from amlaudit.model import ScanError
-
-# A subscription GET failing with these means the whole subscription is out of reach.
-_UNREACHABLE = frozenset({"401", "403", "404"})
-
-
-@dataclass(frozen=True)
-class Task:
-    path: str
-    recipe: Recipe
-    scope: str  # what an error covers
-    depth: int
-    query: str = ""
-    single: bool = False  # GET one resource instead of a list
-    listing: tuple[str, str] | None = None  # (type, scope) of a listed recipe
-    store: bool = True
-    url: str | None = None  # a later page: the nextLink to read
-
-    @property
-    def operation(self) -> str:
-        verb = "get" if self.single else "list"
-        return f"{verb} {self.recipe.type}" + (f" ({self.query})" if self.query else "")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    items: list[dict[str, Any]]
-    failure: ArmFailure | None = None
-    next_link: str | None = None
-
-
-@dataclass
-class Collection:
-    resources: list[dict[str, Any]]
-    errors: list[ScanError]
-    subscriptions: list[str]
-    requests: int = 0
-    depth: int = 0
-    elapsed: float = 0.0
-    timed_out: bool = False
-    unreachable: list[str] = field(default_factory=list)
-    not_found: list[str] = field(default_factory=list)
 
 
 class Collector:
@@ -130,19 +99,8 @@ class Collector:
             pool.shutdown(wait=True, cancel_futures=True)
         self.progress.finish()
         self._expire_parked()
-        self._collapse_unreachable()
-        for missing in self.plan.missing:
-            for sub in subscriptions:
-                self.errors.append(
-                    ScanError(
-                        armid.subscription_scope(sub),
-                        f"plan {missing}",
-                        "no-recipe",
-                        f"amlaudit does not know how to collect {missing}; rules that read it "
-                        "cannot be judged",
-                        resource_type=missing,
-                    )
-                )
+        self.errors = collapse_unreachable(self.errors, self._sub_failures)
+        self.errors += missing_recipe_errors(self.plan.missing, subscriptions)
         return Collection(
             resources=[self.resources[k] for k in sorted(self.resources)],
             errors=sorted(set(self.errors), key=ScanError.sort_key),
@@ -229,7 +187,7 @@ class Collector:
             error = ScanError(
                 task.scope, task.operation, failure.status, failure.message, task.recipe.type
             )
-            if task.recipe.key == SUBSCRIPTION and failure.status in _UNREACHABLE:
+            if task.recipe.key == SUBSCRIPTION and failure.status in UNREACHABLE:
                 self._sub_failures[armid.key(task.scope)] = ScanError(
                     task.scope, "read subscription", failure.status, failure.message
                 )
@@ -310,15 +268,7 @@ class Collector:
     # -- endings -------------------------------------------------------------------------------
 
     def _record_timeout(self, task: Task) -> None:
-        self.errors.append(
-            ScanError(
-                task.scope,
-                task.operation,
-                "timeout",
-                "not collected: the overall --timeout was reached first",
-                task.recipe.type,
-            )
-        )
+        self.errors.append(timeout_error(task))
 
     def _expire(self) -> None:
         self._timed_out = True
@@ -332,17 +282,6 @@ class Collector:
             for resource_id, recipe, depth in parked:
                 self._record_timeout(Task(resource_id, recipe, resource_id, depth, single=True))
         self._parked.clear()
-
-    def _collapse_unreachable(self) -> None:
-        """One error per unreadable subscription instead of one per request under it."""
-        if not self._sub_failures:
-            return
-        kept = [
-            e
-            for e in self.errors
-            if not any(armid.is_within(e.scope, sub) for sub in self._sub_failures)
-        ]
-        self.errors = kept + list(self._sub_failures.values())
 
 
 def _group(recipes: list[Recipe], keys: Any) -> dict[str, list[Recipe]]:

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from amlaudit import armid
 from amlaudit._version import __version__
-from amlaudit.collect.collector import Collection
+from amlaudit.collect.results import Collection
 from amlaudit.redact import redact_tree
 from amlaudit.resource import Resource
 from amlaudit.result import format_time, scan_time

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from amlaudit.collect.arm import ArmClient, ArmFailure
-from amlaudit.collect.plan import GRAPH_API_VERSION
+from amlaudit.collect.catalog import GRAPH_API_VERSION
 
 GRAPH_PATH = "/providers/Microsoft.ResourceGraph/resources"
 BATCH = 300

@@ -15,7 +15,7 @@ from pathlib import Path
 from amlaudit import armid
 from amlaudit.collect import graph
 from amlaudit.collect.arm import ArmClient, ArmFailure
-from amlaudit.collect.plan import SUBSCRIPTION_API_VERSION
+from amlaudit.collect.catalog import SUBSCRIPTION_API_VERSION
 from amlaudit.errors import UsageError
 from amlaudit.model import ScanError
 
