@@ -29,7 +29,7 @@ def connection_secret_expiry(res: Resource, ctx: Context) -> Verdict:
     Rotate the secret, then record its expiry on the connection.
 
     ```bash
-    az ml connection update --name <connection> --workspace-name <workspace> \
+    az ml connection update --name <connection> --workspace-name <workspace> \\
       --resource-group <rg> --set expiry_time=2027-06-30T00:00:00Z
     ```
 

@@ -30,7 +30,7 @@ def connection_shared_secret(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml connection update --name <connection> --workspace-name <workspace> \
+    az ml connection update --name <connection> --workspace-name <workspace> \\
       --resource-group <rg> --set is_shared=false
     ```
 

@@ -44,7 +44,7 @@ def workspace_cmk_key(res: Resource, ctx: Context) -> Verdict:
     before it passes, with a rotation policy.
 
     ```bash
-    az keyvault key set-attributes --vault-name <vault> --name <key> --enabled true \
+    az keyvault key set-attributes --vault-name <vault> --name <key> --enabled true \\
       --expires 2028-01-01T00:00:00Z
     az keyvault key recover --vault-name <vault> --name <key>
     ```

@@ -27,7 +27,7 @@ def key_vault_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az monitor diagnostic-settings create --name to-law --resource <vault-id> \
+    az monitor diagnostic-settings create --name to-law --resource <vault-id> \\
       --workspace <log-analytics-id> --logs '[{"categoryGroup":"audit","enabled":true}]'
     ```
 

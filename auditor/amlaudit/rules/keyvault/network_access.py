@@ -28,7 +28,7 @@ def key_vault_network_access(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az keyvault update --name <vault> --resource-group <rg> --default-action Deny \
+    az keyvault update --name <vault> --resource-group <rg> --default-action Deny \\
       --bypass AzureServices
     az keyvault update --name <vault> --resource-group <rg> --public-network-access Disabled
     ```

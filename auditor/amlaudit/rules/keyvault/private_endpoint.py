@@ -26,8 +26,8 @@ def key_vault_private_endpoint(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az network private-endpoint create --name <vault>-pe --resource-group <rg> \
-      --vnet-name <vnet> --subnet <subnet> --private-connection-resource-id <vault-id> \
+    az network private-endpoint create --name <vault>-pe --resource-group <rg> \\
+      --vnet-name <vnet> --subnet <subnet> --private-connection-resource-id <vault-id> \\
       --group-id vault --connection-name <vault>-pe
     ```
 

@@ -35,7 +35,7 @@ def registry_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az monitor diagnostic-settings create --name to-law --resource <registry-id> \
+    az monitor diagnostic-settings create --name to-law --resource <registry-id> \\
       --workspace <log-analytics-id> --logs '[{"categoryGroup":"allLogs","enabled":true}]'
     ```
 

@@ -30,8 +30,8 @@ def registry_private_endpoint(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az network private-endpoint create --name <registry>-pe --resource-group <rg> \
-      --vnet-name <vnet> --subnet <subnet> --private-connection-resource-id <registry-id> \
+    az network private-endpoint create --name <registry>-pe --resource-group <rg> \\
+      --vnet-name <vnet> --subnet <subnet> --private-connection-resource-id <registry-id> \\
       --group-id amlregistry --connection-name <registry>-pe
     ```
 

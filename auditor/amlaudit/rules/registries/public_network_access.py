@@ -29,7 +29,7 @@ def registry_public_network_access(res: Resource, ctx: Context) -> Verdict:
     Add a private endpoint (AML061) first, then disable public access.
 
     ```bash
-    az ml registry update --name <registry> --resource-group <rg> \
+    az ml registry update --name <registry> --resource-group <rg> \\
       --set public_network_access=Disabled
     ```
 

@@ -33,8 +33,8 @@ def storage_blob_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az monitor diagnostic-settings create --name to-law \
-      --resource <account-id>/blobServices/default --workspace <log-analytics-id> \
+    az monitor diagnostic-settings create --name to-law \\
+      --resource <account-id>/blobServices/default --workspace <log-analytics-id> \\
       --logs '[{"categoryGroup":"allLogs","enabled":true}]'
     ```
 

@@ -32,7 +32,7 @@ def storage_blob_public_access(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az storage account update --name <account> --resource-group <rg> \
+    az storage account update --name <account> --resource-group <rg> \\
       --allow-blob-public-access false
     ```
 

@@ -41,8 +41,8 @@ def storage_blob_soft_delete(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az storage account blob-service-properties update --account-name <account> \
-      --resource-group <rg> --enable-delete-retention true --delete-retention-days 14 \
+    az storage account blob-service-properties update --account-name <account> \\
+      --resource-group <rg> --enable-delete-retention true --delete-retention-days 14 \\
       --enable-container-delete-retention true --container-delete-retention-days 14
     ```
 

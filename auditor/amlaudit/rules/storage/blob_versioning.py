@@ -39,7 +39,7 @@ def storage_blob_versioning(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az storage account blob-service-properties update --account-name <account> \
+    az storage account blob-service-properties update --account-name <account> \\
       --resource-group <rg> --enable-versioning true
     ```
 

@@ -35,7 +35,7 @@ def storage_infrastructure_encryption(res: Resource, ctx: Context) -> Verdict:
     (for a workspace's default storage, that means a new workspace).
 
     ```bash
-    az storage account create --name <account> --resource-group <rg> --location <region> \
+    az storage account create --name <account> --resource-group <rg> --location <region> \\
       --sku Standard_ZRS --kind StorageV2 --require-infrastructure-encryption
     ```
 

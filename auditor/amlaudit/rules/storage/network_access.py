@@ -46,9 +46,9 @@ def storage_network_access(res: Resource, ctx: Context) -> Verdict:
     managed network, then deny public traffic.
 
     ```bash
-    az storage account update --name <account> --resource-group <rg> --default-action Deny \
+    az storage account update --name <account> --resource-group <rg> --default-action Deny \\
       --bypass AzureServices
-    az storage account update --name <account> --resource-group <rg> \
+    az storage account update --name <account> --resource-group <rg> \\
       --public-network-access Disabled
     ```
 

@@ -35,8 +35,8 @@ def storage_private_endpoint(res: Resource, ctx: Context) -> Verdict:
     data lake).
 
     ```bash
-    az network private-endpoint create --name <account>-blob-pe --resource-group <rg> \
-      --vnet-name <vnet> --subnet <subnet> --private-connection-resource-id <account-id> \
+    az network private-endpoint create --name <account>-blob-pe --resource-group <rg> \\
+      --vnet-name <vnet> --subnet <subnet> --private-connection-resource-id <account-id> \\
       --group-id blob --connection-name <account>-blob-pe
     ```
 

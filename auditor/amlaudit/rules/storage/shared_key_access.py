@@ -37,7 +37,7 @@ def storage_shared_key_access(res: Resource, ctx: Context) -> Verdict:
     Switch the workspace and its datastores to identity-based access first.
 
     ```bash
-    az storage account update --name <account> --resource-group <rg> \
+    az storage account update --name <account> --resource-group <rg> \\
       --allow-shared-key-access false
     ```
 
