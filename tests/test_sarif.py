@@ -149,7 +149,9 @@ def test_estate_sarif_is_schema_valid_and_github_ready(tmp_path: Path, estate: s
         assert failing
     if estate == "hostile":
         names = {r["locations"][0]["logicalLocations"][0]["name"] for r in run["results"]}
-        assert set(HOSTILE_NAMES) <= names  # kept verbatim; JSON encoding does the escaping
+        named = {f["resource_name"] for f in report["findings"] if f["status"] == "fail"}
+        assert names == named  # the same names as the JSON report: JSON does the escaping
+        assert HOSTILE_NAMES[0] in names and "mlw-" + "w" * 2048 in names
 
 
 def test_fingerprints_survive_reruns_and_id_casing(tmp_path: Path) -> None:
