@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -291,3 +292,59 @@ def test_progress_draws_only_on_a_terminal() -> None:
         progress.finish()
     assert "3/10 requests" in drawn.getvalue()
     assert piped.getvalue() == ""
+
+
+def test_https_proxy_and_no_proxy_are_honoured(
+    tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    resources = fixture_resources("rules/AML001/pass.json")
+    subs = subscriptions_of(resources)
+    dead_proxy = {"HTTPS_PROXY": "http://127.0.0.1:9", "AMLAUDIT_RETRIES": "0"}
+    with serving(resources, tmp_path) as arm:
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        through_proxy = main_in_process(
+            arm,
+            monkeypatch,
+            capsys,
+            "export",
+            "-o",
+            str(tmp_path / "a.json"),
+            subscriptions=subs,
+            env=dead_proxy,
+        )
+        seen_through_proxy = len(arm.log)
+        bypassed = main_in_process(
+            arm,
+            monkeypatch,
+            capsys,
+            "export",
+            "-o",
+            str(tmp_path / "b.json"),
+            subscriptions=subs,
+            env={**dead_proxy, "NO_PROXY": "127.0.0.1"},
+        )
+    assert through_proxy.code == 3 and seen_through_proxy == 0  # every request went to the proxy
+    assert bypassed.code == 0, bypassed.stderr
+
+
+def test_resource_graph_quota_headers_pace_queries(
+    tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    resources = fixture_resources("hardened.json")
+    empty = [f"00000000-0000-0000-0000-{n:012d}" for n in range(12)]
+    with serving(resources, tmp_path, page_size=4, extra_subscriptions=empty, graph_quota=0) as arm:
+        run = main_in_process(
+            arm,
+            monkeypatch,
+            capsys,
+            "export",
+            "-o",
+            str(tmp_path / "o.json"),
+            subscriptions=[*subscriptions_of(resources), *empty],
+        )
+        posts = [r for r in arm.log if r.method == "POST"]
+    assert run.code == 0, run.stderr
+    assert len(posts) >= 3
+    gaps = [later.started - earlier.ended for earlier, later in pairwise(posts)]
+    assert min(gaps) >= 0.45  # quota exhausted: wait for the reset (capped at 0.5 s in tests)
