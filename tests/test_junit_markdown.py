@@ -109,6 +109,10 @@ def test_junit_reports_collection_errors_and_survives_hostile_names(tmp_path: Pa
     write_json(snapshot, estate)
     code, report = scan(tmp_path, snapshot)
     assert code == 3
+    summary = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert summary.startswith("## amlaudit: ⚠️ incomplete scan")
+    (line,) = [x for x in summary.splitlines() if x.startswith("- collection: list")]
+    assert "/subscriptions/x" in line and "&lt;y&gt;: 403 denied" in line
     outcomes = junit_outcomes(tmp_path / "r.xml")  # well-formed despite control characters
     assert outcomes[("amlaudit.collection", "/subscriptions/x\ufffd<y>")] == "error"
     names = {name for _, name in outcomes}

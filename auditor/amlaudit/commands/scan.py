@@ -161,6 +161,9 @@ def run(args: argparse.Namespace) -> int:
                 "sarif_category": args.sarif_category,
                 "sarif_min_severity": sarif_min_severity,
                 "fail_on": policy.fail_on,
+                "include_preview": policy.include_preview,
+                "allow_incomplete": policy.allow_incomplete,
+                "allow_empty": allow_empty,
             },
         )
         write_text(output.path, _producer(renderer(output.format), result, settings))

@@ -38,10 +38,13 @@ def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
     fail_on: Severity | None = settings.extra.get("fail_on", Severity.HIGH)
     failing = [f for f in result.findings if f.status is Status.FAIL]
     active = [f for f in failing if not f.suppressed]
-    gating = gating_findings(result.findings, GatePolicy(fail_on=fail_on))
-    incomplete = not summary["complete"]
+    preview = bool(settings.extra.get("include_preview", False))
+    gating = gating_findings(result.findings, GatePolicy(fail_on=fail_on, include_preview=preview))
+    incomplete = not summary["complete"] or (
+        not result.workspaces and not settings.extra.get("allow_empty", False)
+    )
     verdict = "❌ gate failed" if gating else "✅ gate passed"
-    if incomplete:
+    if incomplete and not settings.extra.get("allow_incomplete", False):
         verdict = "⚠️ incomplete scan"
     threshold = fail_on.value if fail_on else "never"
     lines = [
