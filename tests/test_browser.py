@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import ROOT
 from test_html_report import NAME, PAYLOADS, TAG, VALUE, render_cli, scan_hostile
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -82,7 +82,7 @@ def as_text(payload: str) -> str:
 
 
 def test_demo_report_shows_the_scan(browser: str, tmp_path: Path) -> None:
-    _, report = render_cli(tmp_path, "--snapshot", str(FIXTURES / "demo.json"))
+    _, report = render_cli(tmp_path, "--snapshot", "fixtures/demo.json")  # as in the golden
     page = tmp_path / "report.html"
     dom = headless(browser, tmp_path / "profile", page, "--dump-dom")
     assert TITLE in dom

@@ -10,21 +10,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, NamedTuple
 
 from amlaudit.api import RuleSpec
-from amlaudit.errors import UsageError
-from amlaudit.gate import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    GatePolicy,
-    exit_code,
-    gating_findings,
-    parse_fail_on,
-)
 from amlaudit.model import Finding, Severity, Status
 from amlaudit.reports.html_compliance import FrameworkView, compliance
+from amlaudit.reports.html_gate import SuppressionView, VerdictView, suppressions, verdict
 from amlaudit.reports.svg import BarChart, bar_chart
 from amlaudit.result import ScanResult, format_time
 
@@ -33,7 +24,6 @@ MAX_PER_RULE = 25
 MAX_LISTED = 500
 # Up to this many workspace/resource findings, the per-workspace view repeats each message.
 MAX_WORKSPACE_MESSAGES = 3_000
-EXPIRING_DAYS = 30
 SEVERITIES = tuple(Severity)
 
 
@@ -116,13 +106,6 @@ class WorkspaceView:
         return sorted(self.resources.values(), key=lambda r: (r.type.lower(), r.id.lower()))
 
 
-@dataclass(frozen=True)
-class SuppressionView:
-    finding: Finding
-    days_left: int | None
-    state: str  # expired, expiring, active or unknown
-
-
 @dataclass
 class ReportView:
     result: ScanResult
@@ -141,38 +124,6 @@ class ReportView:
     workspace_names: dict[str, str]
     workspace_messages: bool
     max_listed: int = MAX_LISTED
-
-
-@dataclass(frozen=True)
-class VerdictView:
-    word: str  # PASS, FAIL or INCOMPLETE, as the gate would exit
-    exit_code: int
-    fail_on: str
-    gating: int
-
-
-def verdict(result: ScanResult, extra: dict[str, Any]) -> VerdictView:
-    """The gate's verdict; the threshold comes from the command line (default: high)."""
-    fail_on = extra.get("fail_on", Severity.HIGH)
-    if isinstance(fail_on, str):
-        try:
-            fail_on = parse_fail_on(fail_on)
-        except ValueError as exc:
-            raise UsageError(f"html report: fail_on: {exc}") from None
-    policy = GatePolicy(
-        fail_on=fail_on,
-        allow_incomplete=bool(extra.get("allow_incomplete", False)),
-        include_preview=bool(extra.get("include_preview", False)),
-    )
-    code = exit_code(
-        result.findings,
-        result.errors,
-        policy,
-        extra_incomplete=not result.workspaces and not extra.get("allow_empty", False),
-    )
-    word = {EXIT_OK: "PASS", EXIT_FINDINGS: "FAIL"}.get(code, "INCOMPLETE")
-    threshold = fail_on.value if isinstance(fail_on, Severity) else "never"
-    return VerdictView(word, code, threshold, len(gating_findings(result.findings, policy)))
 
 
 def _row_order(finding: Finding) -> tuple[int, str, str]:
@@ -200,7 +151,7 @@ def build(result: ScanResult, settings_extra: dict[str, Any]) -> ReportView:
         workspaces=workspaces,
         table=[_row(f, names) for f in listed[:MAX_TABLE_ROWS]],
         table_hidden=max(len(listed) - MAX_TABLE_ROWS, 0),
-        suppressions=_suppressions(listed, result.generated_at.date()),
+        suppressions=suppressions(listed, result.generated_at.date()),
         error_findings=[f for f in listed if f.status is Status.ERROR],
         workspace_names=names,
         workspace_messages=entries <= MAX_WORKSPACE_MESSAGES,
@@ -286,31 +237,3 @@ def _workspaces(result: ScanResult, listed: list[Finding]) -> list[WorkspaceView
         views.values(),
         key=lambda v: (*(-v.failing[s.value] for s in SEVERITIES), v.name.lower(), v.id.lower()),
     )
-
-
-def _suppressions(listed: list[Finding], today: date) -> list[SuppressionView]:
-    out = []
-    for finding in listed:
-        if finding.suppression is None:
-            continue
-        days = _days_until(finding.suppression.expires, today)
-        if days is None:
-            state = "unknown"
-        elif days < 0:
-            state = "expired"
-        elif days <= EXPIRING_DAYS:
-            state = "expiring"
-        else:
-            state = "active"
-        out.append(SuppressionView(finding, days, state))
-    out.sort(key=lambda s: (s.days_left is None, s.days_left or 0, _row_order(s.finding)))
-    return out
-
-
-def _days_until(expires: str | None, today: date) -> int | None:
-    if not expires:
-        return None
-    try:
-        return (date.fromisoformat(str(expires)[:10]) - today).days
-    except ValueError:
-        return None

@@ -1,0 +1,99 @@
+"""The gate as the HTML report tells it: the verdict, and how long each accepted risk lasts.
+
+The verdict is computed by :mod:`amlaudit.gate` with the threshold the command line passed
+(`fail_on` in the report settings), so the page and the exit code never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from amlaudit.errors import UsageError
+from amlaudit.gate import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    GatePolicy,
+    exit_code,
+    gating_findings,
+    parse_fail_on,
+)
+from amlaudit.model import Finding, Severity
+from amlaudit.result import ScanResult
+
+EXPIRING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    word: str  # PASS, FAIL or INCOMPLETE, as the gate would exit
+    exit_code: int
+    fail_on: str
+    gating: int
+
+
+def verdict(result: ScanResult, extra: dict[str, Any]) -> VerdictView:
+    """The gate's verdict; the threshold comes from the command line (default: high)."""
+    fail_on = extra.get("fail_on", Severity.HIGH)
+    if isinstance(fail_on, str):
+        try:
+            fail_on = parse_fail_on(fail_on)
+        except ValueError as exc:
+            raise UsageError(f"html report: fail_on: {exc}") from None
+    policy = GatePolicy(
+        fail_on=fail_on,
+        allow_incomplete=bool(extra.get("allow_incomplete", False)),
+        include_preview=bool(extra.get("include_preview", False)),
+    )
+    code = exit_code(
+        result.findings,
+        result.errors,
+        policy,
+        extra_incomplete=not result.workspaces and not extra.get("allow_empty", False),
+    )
+    word = {EXIT_OK: "PASS", EXIT_FINDINGS: "FAIL"}.get(code, "INCOMPLETE")
+    threshold = fail_on.value if isinstance(fail_on, Severity) else "never"
+    return VerdictView(word, code, threshold, len(gating_findings(result.findings, policy)))
+
+
+@dataclass(frozen=True)
+class SuppressionView:
+    finding: Finding
+    days_left: int | None
+    state: str  # expired, expiring, active or unknown
+
+
+def suppressions(listed: list[Finding], today: date) -> list[SuppressionView]:
+    """Suppressed findings, soonest to expire first; `today` is the scan's generated_at."""
+    out = []
+    for finding in listed:
+        if finding.suppression is None:
+            continue
+        days = _days_until(finding.suppression.expires, today)
+        if days is None:
+            state = "unknown"
+        elif days < 0:
+            state = "expired"
+        elif days <= EXPIRING_DAYS:
+            state = "expiring"
+        else:
+            state = "active"
+        out.append(SuppressionView(finding, days, state))
+    out.sort(
+        key=lambda s: (
+            s.days_left is None,
+            s.days_left or 0,
+            (-s.finding.severity.rank, s.finding.rule_id, s.finding.resource_id.lower()),
+        )
+    )
+    return out
+
+
+def _days_until(expires: str | None, today: date) -> int | None:
+    if not expires:
+        return None
+    try:
+        return (date.fromisoformat(str(expires)[:10]) - today).days
+    except ValueError:
+        return None
