@@ -10,9 +10,11 @@ Only failing findings are suppressed; errors stay visible so an incomplete scan 
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +46,20 @@ class SuppressionEntry:
             rule_name.lower(), self.rule.lower()
         )
 
-    def covers_resource(self, resource_id: str) -> bool:
-        return fnmatch.fnmatchcase(armid.key(resource_id), armid.key(self.resource))
+    @cached_property
+    def resource_pattern(self) -> re.Pattern[str]:
+        """The ARM ID glob, compiled once: matched against lower-cased ID keys."""
+        return re.compile(fnmatch.translate(armid.key(self.resource)))
+
+    @cached_property
+    def anchor(self) -> str:
+        """The glob's longest fixed part: a cheap substring test before the regex."""
+        glob = armid.key(self.resource)
+        return "" if "[" in glob else max(re.split(r"[*?]", glob), key=len)
+
+    def covers_key(self, key: str) -> bool:
+        """Whether the glob matches an ID key (armid.key: lower-case, no trailing slash)."""
+        return self.anchor in key and self.resource_pattern.match(key) is not None
 
     def as_suppression(self) -> Suppression:
         return Suppression(
@@ -161,14 +175,22 @@ def apply_suppressions(
         if e.expires < today
     ]
     used: set[int] = set()
+    by_rule: dict[str, list[tuple[int, SuppressionEntry]]] = {}
     for finding in findings:
         if finding.status is not Status.FAIL:
             continue
-        name = rule_names.get(finding.rule_id, "")
-        for number, entry in enumerate(live):
-            if entry.covers_rule(finding.rule_id, name) and entry.covers_resource(
-                finding.resource_id
-            ):
+        candidates = by_rule.get(finding.rule_id)
+        if candidates is None:  # rule globs are judged once per rule, not once per finding
+            name = rule_names.get(finding.rule_id, "")
+            candidates = [
+                (n, e) for n, e in enumerate(live) if e.covers_rule(finding.rule_id, name)
+            ]
+            by_rule[finding.rule_id] = candidates
+        if not candidates:
+            continue
+        key = armid.key(finding.resource_id)
+        for number, entry in candidates:
+            if entry.covers_key(key):
                 finding.suppression = entry.as_suppression()
                 used.add(number)
                 break
