@@ -37,7 +37,7 @@ def browser() -> str:
     return found
 
 
-def headless(browser: str, profile: Path, page: Path, *args: str) -> str:
+def headless(browser: str, profile: Path, page: Path, *args: str, query: str = "") -> str:
     proc = subprocess.run(
         [
             browser,
@@ -49,7 +49,7 @@ def headless(browser: str, profile: Path, page: Path, *args: str) -> str:
             "--hide-scrollbars",
             f"--user-data-dir={profile}",
             *args,
-            page.resolve().as_uri(),
+            page.resolve().as_uri() + query,
         ],
         capture_output=True,
         text=True,
@@ -104,6 +104,22 @@ def test_demo_report_shows_the_scan(browser: str, tmp_path: Path) -> None:
     assert "hidden" not in form
     listed = sum(1 for f in report["findings"] if f["status"] in ("fail", "error"))
     assert f'id="filter-count" class="muted small">{listed} of {listed} shown<' in dom
+
+    # A filtered link: the script applies the query to the server-rendered rows.
+    filtered = headless(
+        browser, tmp_path / "profile", page, "--dump-dom", query="?severity=high&rule=AML001"
+    )
+    wanted = [
+        f
+        for f in report["findings"]
+        if f["rule_id"] == "AML001" and f["status"] in ("fail", "error")
+    ]
+    assert wanted, "the demo estate fails AML001"
+    assert f">{len(wanted)} of {listed} shown<" in filtered
+    rows = re.findall(r"<tr data-s=[^>]*>", filtered)
+    assert len(rows) == listed
+    assert sum(1 for row in rows if " hidden" not in row) == len(wanted)
+    assert all('data-r="AML001"' in row for row in rows if " hidden" not in row)
 
     SCREENSHOT.parent.mkdir(exist_ok=True)
     headless(

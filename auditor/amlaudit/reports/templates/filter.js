@@ -28,6 +28,11 @@
     }
     count.textContent = shown + " of " + rows.length + " shown";
   }
+  // A link such as report.html?severity=high&rule=AML001 opens the table already filtered.
+  var params = new URLSearchParams(window.location.search);
+  ["status", "severity", "rule", "q"].forEach(function (name) {
+    if (params.has(name)) form.elements[name].value = params.get(name);
+  });
   form.addEventListener("input", apply);
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   apply();
