@@ -48,8 +48,9 @@ def online_deployment_instances(res: Resource, ctx: Context) -> Verdict:
     Policy covers it; the control mapping (business continuity) is approximate.
 
     ## Why it matters
-    Azure ML's SLA for managed online endpoints assumes at least two instances (three
-    recommended): with one, every OS update or node failure is an outage of the model.
+    Microsoft recommends at least three instances per production deployment so that OS
+    upgrades and node failures never take the model offline; with one instance, each of them
+    is an outage. Two is the floor this rule enforces.
 
     ## How to fix
     ```bash
