@@ -35,6 +35,7 @@ def measure(
     interpreter (and GIL): the figures are the collector's."""
     import json
     import os
+    import resource
     import subprocess
 
     from amlaudit.collect.live import add_live_arguments, collect, live_scope
@@ -82,7 +83,9 @@ def measure(
             args = parser.parse_args(argv)
             rules = load_rules(find_packs(use_entry_points=False))
             types = {t for spec in rules for t in spec.all_types}
+            cpu_before = resource.getrusage(resource.RUSAGE_SELF)
             run = collect(args, live_scope(args), types, full=True)  # what `export` collects
+            cpu_after = resource.getrusage(resource.RUSAGE_SELF)
         finally:
             for name, value in saved.items():
                 if value is None:
@@ -106,6 +109,10 @@ def measure(
         "time_ratio": round(span / floor, 2) if floor else None,
         "request_ratio": round(requests / collected, 2) if collected else None,
         "errors": len(run.collection.errors),
+        # CPU the collector itself burned: near `seconds` means CPU-bound, not latency-bound.
+        "collector_cpu_seconds": round(
+            cpu_after.ru_utime + cpu_after.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime, 3
+        ),
     }
 
 
@@ -136,7 +143,8 @@ def main() -> int:
             f"{name}: {figures['resources']} resources, {figures['requests']} requests, "
             f"depth {figures['depth']}, {figures['seconds']}s vs floor {figures['floor_seconds']}s "
             f"-> time ratio {figures['time_ratio']} (target <= 1.5), "
-            f"request ratio {figures['request_ratio']} (target <= 2), errors {figures['errors']}"
+            f"request ratio {figures['request_ratio']} (target <= 2), errors {figures['errors']}, "
+            f"collector CPU {figures['collector_cpu_seconds']}s"
         )
     return 0
 

@@ -9,9 +9,10 @@ fail, and requests still queued when `--timeout` strikes, are recorded as `error
 
 from __future__ import annotations
 
+import queue
 import time
 from collections import defaultdict
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -53,6 +54,7 @@ class Collector:
         self._pending_lists: dict[tuple[str, str], int] = defaultdict(int)
         self._parked: dict[tuple[str, str], list[tuple[str, Recipe, int]]] = defaultdict(list)
         self._running: dict[Future[Outcome], Task] = {}
+        self._finished: queue.SimpleQueue[Future[Outcome]] = queue.SimpleQueue()
         self._pool: ThreadPoolExecutor | None = None
         self._done = 0
         self._depth = 0
@@ -90,12 +92,12 @@ class Collector:
                 if timeout is not None and timeout <= 0:
                     self._expire()
                     break
-                finished, _ = wait(
-                    list(self._running), timeout=timeout, return_when=FIRST_COMPLETED
-                )
-                for future in finished:
-                    task = self._running.pop(future)
-                    self._handle(task, future.result())
+                try:  # completions arrive through a queue: O(1) each, however many wait
+                    future = self._finished.get(timeout=timeout)
+                except queue.Empty:
+                    continue
+                task = self._running.pop(future)
+                self._handle(task, future.result())
             pool.shutdown(wait=True, cancel_futures=True)
         self.progress.finish()
         self._expire_parked()
@@ -147,6 +149,7 @@ class Collector:
         self._depth = max(self._depth, task.depth)
         future = self._pool.submit(self._fetch, task)
         self._running[future] = task
+        future.add_done_callback(self._finished.put)
 
     def _fetch(self, task: Task) -> Outcome:
         """Runs on a worker thread: touches no collector state. One request per task, so a
