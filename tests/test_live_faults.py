@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -252,3 +253,25 @@ def test_unregistered_provider_means_none_of_that_type(
     assert not any(
         r["type"].lower() == "microsoft.consumption/budgets" for r in document["resources"]
     )
+
+
+def test_low_remaining_reads_pause_every_worker(estate, tmp_path, monkeypatch, capsys) -> None:
+    with serving(estate, tmp_path) as arm:
+        # 0 reads left: ARM refills 25 per second, so the collector waits 10/25 = 0.4 s.
+        arm.faults.add(
+            Fault(
+                "lowquota",
+                match="/microsoft.machinelearningservices/workspaces?",
+                times=1,
+                value="0",
+            )
+        )
+        run, _ = _export(arm, tmp_path, monkeypatch, capsys, subscriptions=subscriptions_of(estate))
+        log = sorted(arm.log, key=lambda r: r.started)
+    assert run.code == 0, run.stderr
+    low = next(
+        r for r in log if r.path.lower().endswith("/microsoft.machinelearningservices/workspaces")
+    )
+    # Requests already past the pacer still land; then everything waits for the refill.
+    starts = [low.ended, *(r.started for r in log if r.started > low.ended)]
+    assert max(b - a for a, b in pairwise(starts)) >= 0.3

@@ -11,7 +11,8 @@ class Fault:
     """`kind`: throttle (429, `value` = Retry-After seconds, or `ms` = retry-after-ms),
     error (`status`, default 500), forbidden (403), notfound (404), status (any `status` with
     `code`), malformed (truncated JSON), slow (`value` seconds), drop (half a body, then the
-    connection closes), foreignlink (a nextLink to another host). `match` is a lower-case substring of path+query; `times` None = always."""
+    connection closes), foreignlink (a nextLink to another host), lowquota (a normal answer whose
+    x-ms-ratelimit-remaining-subscription-reads is `value`). `match` is a lower-case substring of path+query; `times` None = always."""
 
     kind: str
     match: str = ""
@@ -50,7 +51,7 @@ class Faults:
                 if fault.matches(method, target):
                     fault.fired += 1
                     fired.append(fault)
-                    if fault.kind != "slow":
+                    if fault.kind not in ("slow", "lowquota"):
                         break
         return fired
 

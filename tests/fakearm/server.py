@@ -136,6 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         fake = self.server.fake
+        self._remaining = "11999"
         started = time.monotonic()
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
@@ -160,6 +161,9 @@ class _Handler(BaseHTTPRequestHandler):
         for fault in fake.faults.take(method, target):
             if fault.kind == "slow":
                 time.sleep(float(fault.value))
+                continue
+            if fault.kind == "lowquota":
+                self._remaining = fault.value
                 continue
             return self._fault(fault)
         if not self.headers.get("Authorization", "").startswith("Bearer "):
@@ -255,7 +259,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("x-ms-ratelimit-remaining-subscription-reads", "11999")
+        remaining = getattr(self, "_remaining", "11999")
+        self.send_header("x-ms-ratelimit-remaining-subscription-reads", remaining)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
