@@ -30,12 +30,16 @@ GITHUB_KEPT_RESULTS = 5_000
 GITHUB_MAX_RESULTS = 25_000
 GITHUB_MAX_GZIP_BYTES = 10 * 1024 * 1024
 MAX_TAGS = 10
+PRETTY_MAX_RESULTS = 2_000
 MAX_DESCRIPTION = 1024
 
 
 def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
     document = sarif_log(result, settings)
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # Indented output goes through json's pure-Python encoder (~5x slower); a file this
+    # large is read by machines, so it is written compactly.
+    pretty = len(document["runs"][0]["results"]) <= PRETTY_MAX_RESULTS
+    text = json.dumps(document, indent=2 if pretty else None, ensure_ascii=False) + "\n"
     for warning in size_warnings(document, text):
         print(f"amlaudit: warning: SARIF {warning}", file=sys.stderr)
     out.write(text)
