@@ -261,3 +261,47 @@ def test_ci_examples_parse_and_use_real_flags() -> None:
                 assert flag in known[command], (path.name, flag)
                 used += 1
     assert used >= 15
+
+
+def test_gate_keeps_preview_rules_from_gating(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "preview_rule.py").write_text(
+        '''from amlaudit.api import Context, Resource, Verdict, failed, rule
+
+
+@rule(
+    id="ZZZ001",
+    name="workspace-always-flagged",
+    title="A preview rule that flags every workspace",
+    severity="high",
+    status="preview",
+    resource_types=["Microsoft.MachineLearningServices/workspaces"],
+)
+def always(res: Resource, ctx: Context) -> Verdict:
+    """
+    ## What it checks
+    Nothing real.
+
+    ## Why it matters
+    It is a test.
+
+    ## How to fix
+    Nothing to fix.
+    """
+    return failed("flagged", path="name", expected="anything else", actual=res.name)
+''',
+        encoding="utf-8",
+    )
+    report, sarif = tmp_path / "r.json", tmp_path / "r.sarif"
+    flags = ("--rules-path", str(pack), "--select", "ZZZ001")
+    code = scan_with(FIXTURES / "demo.json", *flags, "-o", f"json:{report}", "-o", f"sarif:{sarif}")
+    assert code == 0
+    assert any(f["status"] == "fail" for f in findings(report))
+    for path in (report, sarif):
+        assert run_cli("gate", str(path)).code == 0
+        assert run_cli("gate", str(path), "--include-preview").code == 1
+
+
+def scan_with(snapshot: Path, *flags: str) -> int:
+    return run_cli("scan", "--snapshot", str(snapshot), *flags).code

@@ -143,6 +143,8 @@ def _sarif_finding(result: dict[str, Any], rule_id: str, rule: dict[str, Any]) -
         if accepted
         else None,
         baseline_state=result.get("baselineState"),
+        # our preview rules report without gating, as in `scan`; foreign rules always gate
+        gating=(rule.get("properties") or {}).get("amlaudit/status", "stable") == "stable",
         _fingerprint=str(fingerprint),
     )
 
