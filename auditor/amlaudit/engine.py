@@ -15,7 +15,7 @@ from typing import Any
 from amlaudit.api import Context, IncompleteData, MissingReference, RuleSpec, Verdict
 from amlaudit.index import SnapshotIndex
 from amlaudit.model import Evidence, Finding, RuleStatus, ScanError, Status
-from amlaudit.redact import redact_tree, scrub_text
+from amlaudit.redact import printable, redact_tree, scrub_text
 from amlaudit.resource import DataError, Resource
 from amlaudit.snapshot import SUBSCRIPTION_TYPE
 
@@ -58,14 +58,20 @@ def evaluate(
                 findings.append(finding)
     findings.sort(key=Finding.sort_key)
     coverage = [
-        replace(gap, resource_id=scrub_text(gap.resource_id), reason=scrub_text(gap.reason))
+        replace(
+            gap,
+            resource_id=printable(scrub_text(gap.resource_id)),
+            reason=printable(scrub_text(gap.reason)),
+        )
         for gap in coverage
     ]
     coverage.sort(key=lambda gap: (gap.resource_id.lower(), gap.rule_id or ""))
     # Collection errors quote what Azure said, which may echo a SAS URL or a connection string.
     errors = sorted(
         (
-            replace(e, scope=scrub_text(e.scope), message=scrub_text(e.message))
+            replace(
+                e, scope=printable(scrub_text(e.scope)), message=printable(scrub_text(e.message))
+            )
             for e in index.errors
         ),
         key=ScanError.sort_key,
@@ -129,8 +135,8 @@ def _judge(
         resource_name=resource.name,
         status=verdict.status,
         severity=spec.severity,
-        message=scrub_text(verdict.message),
+        message=printable(scrub_text(verdict.message)),
         evidence=evidence,
-        skip_reason=scrub_text(skip_reason) if skip_reason else skip_reason,
+        skip_reason=printable(scrub_text(skip_reason)) if skip_reason else skip_reason,
         workspaces=tuple(sorted(workspaces, key=str.lower)),
     )

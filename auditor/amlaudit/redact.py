@@ -101,6 +101,18 @@ _SHAPES = [
 _HINTS = ("=", "eyJ", "PRIVATE KEY", "earer")
 
 
+# Terminal controls (ESC sequences), NUL and bidi overrides: in a name or message they could
+# repaint a terminal, break XML reports or make text read differently than it is.
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Free text safe for any report: control characters become U+FFFD, as in JUnit XML."""
+    if not _CONTROL_RE.search(text):
+        return text
+    return _CONTROL_RE.sub("\ufffd", text)
+
+
 def _is_secret_key(name: str) -> bool:
     lowered = name.lower()
     return lowered in _SECRET_KEYS or lowered.endswith(_SECRET_SUFFIXES)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from amlaudit import armid
-from amlaudit.redact import scrub_text
+from amlaudit.redact import printable, scrub_text
 
 
 class DataError(Exception):
@@ -52,12 +52,12 @@ class Resource:
         self.key = armid.key(resource_id)
         # `id` and `name` are what reports print: a hostile snapshot must not smuggle a secret
         # through them. Lookups use `key`, computed from the ID as given.
-        self.id = scrub_text(resource_id)
+        self.id = printable(scrub_text(resource_id))
         self.type = resource_type
         self.type_key = resource_type.lower()
         name = raw.get("name")
         shown = name if isinstance(name, str) and name else armid.name_from_id(resource_id)
-        self.name = scrub_text(shown)
+        self.name = printable(scrub_text(shown))
 
     def __repr__(self) -> str:
         return f"Resource({self.id!r})"

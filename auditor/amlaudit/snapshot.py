@@ -211,7 +211,7 @@ def _unwrap(document: Any, path: str) -> tuple[list[Any], list[ScanError], Snaps
         return document, [], SnapshotSource(path, "array", 0)
     if not isinstance(document, dict):
         raise InputError(
-            f"{path}: top level is {type(document).__name__}, expected an object or an array "
+            f"{path}: top level is {_json_kind(document)}, expected an object or an array "
             "of ARM resources"
         )
     if document.get("format") == ENVELOPE_FORMAT or (
@@ -330,7 +330,7 @@ def _truncation(document: dict[str, Any], names: tuple[str, ...], path: str) -> 
 def _to_resource(item: Any, path: str, position: int) -> Resource:
     where = f"{path}: resource #{position + 1}"
     if not isinstance(item, dict):
-        raise InputError(f"{where} is {type(item).__name__}, expected an object")
+        raise InputError(f"{where} is {_json_kind(item)}, expected an object")
     resource_id = item.get("id")
     if not isinstance(resource_id, str) or not resource_id.strip().startswith("/"):
         shown = "missing" if resource_id is None else repr(resource_id)[:80]
@@ -342,6 +342,13 @@ def _to_resource(item: Any, path: str, position: int) -> Resource:
         shown = "missing" if resource_type is None else repr(resource_type)[:80]
         raise InputError(f"{where} ({resource_id[:120]}) has no valid 'type' ({shown})")
     return Resource(item, resource_id.strip(), resource_type.strip())
+
+
+def _json_kind(value: Any) -> str:
+    """JSON's name for a parsed value's type, for messages (`null`, not `NoneType`)."""
+    names = {type(None): "null", bool: "a boolean", int: "a number", float: "a number"}
+    names |= {str: "a string", list: "an array", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _is_subscription(resource_id: str) -> bool:
