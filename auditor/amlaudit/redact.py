@@ -94,11 +94,17 @@ _SHAPES = [
     # OAuth in URLs and headers.
     re.compile(r"(?i)(client_secret|access_token|refresh_token|id_token)=[^&\s\"']{8,}"),
     re.compile(r"(?i)\bBearer\s+[A-Za-z0-9._~+/=-]{16,}"),
+    # A secret-named key quoted with its value, as a rule that formats a dict would print it:
+    # `"adminPassword": "..."` (JSON) or `'clientSecret': '...'` (Python repr).
+    re.compile(
+        r"""(?i)["'][\w.-]*(password|passwd|secret|connectionstring|accountkey|accesskey"""
+        r"""|sastoken|apikey|token)["']:\s*["'][^"']*["']"""
+    ),
     re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"),
 ]
 # Every shape above contains one of these; most text contains none, so it skips the regexes.
-_HINTS = ("=", "eyJ", "PRIVATE KEY", "earer")
+_HINTS = ("=", "eyJ", "PRIVATE KEY", "earer", '":', "':")
 
 
 # Terminal controls (ESC sequences), NUL and bidi overrides: in a name or message they could
