@@ -1,18 +1,7 @@
 import re
 from functools import lru_cache
 
-from amlaudit.api import (
-    Context,
-    Evidence,
-    Resource,
-    Verdict,
-    failed,
-    item_get,
-    passed,
-    rule,
-    same,
-    skip,
-)
+from amlaudit.api import Context, Evidence, Resource, Verdict, failed, passed, rule, same, skip
 
 # Operations whose reach makes a role dangerous in an ML estate (rbac.md §2): escalation,
 # workspace control, secret and key listing, code execution, identity takeover.
@@ -23,9 +12,9 @@ SENSITIVE_ACTIONS = (
     "Microsoft.MachineLearningServices/workspaces/write",
     "Microsoft.MachineLearningServices/workspaces/delete",
     "Microsoft.MachineLearningServices/workspaces/listKeys/action",
+    "Microsoft.MachineLearningServices/workspaces/computes/write",
     "Microsoft.MachineLearningServices/workspaces/datastores/listsecrets/action",
     "Microsoft.MachineLearningServices/workspaces/connections/listsecrets/action",
-    "Microsoft.MachineLearningServices/workspaces/computes/write",
     "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/write",
     "Microsoft.Storage/storageAccounts/listkeys/action",
     "Microsoft.KeyVault/vaults/write",
@@ -50,7 +39,7 @@ def permission_pattern(text: str) -> re.Pattern[str]:
 
 
 def _strings(block: object, key: str) -> list[str]:
-    value = item_get(block, key)
+    value = block.get(key) if isinstance(block, dict) else None
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
@@ -87,16 +76,16 @@ def wildcard_reach(block: object, allow: str, deny: str, probes: tuple[str, ...]
 def custom_role_wildcards(res: Resource, ctx: Context) -> Verdict:
     """
     ## What it checks
-    For each custom role (`properties.type` `CustomRole`; built-in roles are skipped), every
-    `actions` and `dataActions` entry that contains `*` — `*`, `*/write`,
-    `Microsoft.Authorization/*`, `Microsoft.MachineLearningServices/*` — is matched against a
-    fixed list of sensitive operations (role and policy writes, workspace write/delete/listKeys,
-    datastore and connection secrets, compute and deployment writes, storage keys, Key Vault
-    access policies and secrets, registry credentials, identity assignment). A match counts only
-    if the same permission block's `notActions`/`notDataActions` do not remove it: NotActions
-    subtract within their block, never across roles. Matching follows Azure RBAC: whole-string,
-    case-insensitive, `*` spans `/`, and `a/*/b` also matches `a/b`. Policy a451c1ef flags every
-    custom role; this rule flags only the ones whose wildcards reach something dangerous.
+    For each custom role (`properties.type` `CustomRole`; built-ins are skipped), every
+    `actions`/`dataActions` entry containing `*` (`*`, `*/write`, `Microsoft.Authorization/*`,
+    `Microsoft.MachineLearningServices/*`) is matched against a fixed list of sensitive
+    operations: role and policy writes, workspace write/delete/listKeys, datastore and
+    connection secrets, compute and deployment writes, storage keys, Key Vault access policies
+    and secrets, registry credentials, identity assignment. A match counts unless the same
+    block's `notActions`/`notDataActions` remove it (they subtract within their block only).
+    Matching follows Azure RBAC: whole string, case-insensitive, `*` spans `/`, and `a/*/b`
+    also matches `a/b`. Policy a451c1ef flags every custom role; this one flags those whose
+    wildcards reach something dangerous.
 
     ## Why it matters
     A wildcard grants every operation a provider has today and every one it adds tomorrow. In
