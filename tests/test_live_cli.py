@@ -65,6 +65,11 @@ def test_offline_paths_import_no_azure_module(argv: list[str]) -> None:
         (["export", "--subscription", SUB, "--arm-endpoint", "http://127.0.0.1:1"], {}, "https"),
         (["export", "--subscription", SUB, "--concurrency", "0"], {}, "--concurrency"),
         (
+            ["export", "--subscription", SUB, "--auth", "env"],
+            {"AZURE_CLIENT_ID": "", "AZURE_TENANT_ID": "", "AZURE_CLIENT_SECRET": ""},
+            "cannot get a token",
+        ),
+        (
             ["export", "--subscription", SUB, "--client-secret", "s3cret"],
             {},
             "unrecognized arguments",

@@ -12,7 +12,15 @@ import pytest
 from amlaudit import armid
 from amlaudit.redact import MARKER, redact_tree
 from conftest import FIXTURES, run_cli
-from fakearm.harness import by_id, export, fixture_resources, live, serving, subscriptions_of
+from fakearm.harness import (
+    by_id,
+    export,
+    fixture_resources,
+    live,
+    main_in_process,
+    serving,
+    subscriptions_of,
+)
 
 ROUND_TRIP = [
     "demo.json",
@@ -150,3 +158,25 @@ def test_secrets_returned_by_gets_are_redacted_and_listed(tmp_path: Path) -> Non
     assert stored["properties"]["DisableLocalAuth"] is False
     assert f"{component_id}#properties.ConnectionString" in document["source"]["redactions"]
     assert f"{component_id}#properties.InstrumentationKey" in document["source"]["redactions"]
+
+
+def test_export_is_byte_stable(tmp_path: Path, monkeypatch: Any, capsys: Any) -> None:
+    resources = fixture_resources("hardened.json")
+    outputs = []
+    with serving(resources, tmp_path, page_size=3) as arm:
+        for name, concurrency in (("a.json", "16"), ("b.json", "3")):
+            out = tmp_path / name
+            run = main_in_process(
+                arm,
+                monkeypatch,
+                capsys,
+                "export",
+                "-o",
+                str(out),
+                "--concurrency",
+                concurrency,
+                subscriptions=subscriptions_of(resources),
+            )
+            assert run.code == 0, run.stderr
+            outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]

@@ -124,3 +124,15 @@ def make_credential(
     except ValueError as exc:  # e.g. workload identity without its environment variables
         raise CollectionError(f"--auth {method.value}: {exc}") from None
     raise UsageError(f"--auth {method.value}: not a supported method")  # pragma: no cover
+
+
+def check_credential(credential: Any, method: AuthMethod, cloud: Cloud) -> None:
+    """Get one token before any request, so a credential that cannot sign in is one clear
+    error (exit 2) instead of hundreds of failed requests."""
+    from azure.core.exceptions import ClientAuthenticationError
+
+    try:
+        credential.get_token(cloud.token_scope)
+    except ClientAuthenticationError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CollectionError(f"--auth {method.value}: cannot get a token: {first}") from None

@@ -8,6 +8,7 @@ AMLAUDIT_RETRIES, AMLAUDIT_RETRY_BACKOFF, AMLAUDIT_RETRY_AFTER_CAP, AMLAUDIT_REQ
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -108,7 +109,7 @@ def collect(
     what Azure answers, only for what stops collection from starting."""
     from amlaudit.collect.arm import ArmClient, ArmOptions
     from amlaudit.collect.collector import Collector
-    from amlaudit.collect.credentials import make_credential
+    from amlaudit.collect.credentials import check_credential, make_credential
     from amlaudit.collect.envelope import build_envelope, to_snapshot
     from amlaudit.collect.plan import full_plan, plan_for
     from amlaudit.collect.progress import Progress
@@ -119,7 +120,12 @@ def collect(
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     cloud = resolve_cloud(args.cloud, args.arm_endpoint)
-    credential = make_credential(AuthMethod(args.auth), cloud, args.tenant, args.client_id)
+    if not getattr(args, "debug", False):
+        # azure-core and azure-identity log failures as warnings; amlaudit reports them itself.
+        logging.getLogger("azure").setLevel(logging.CRITICAL)
+    method = AuthMethod(args.auth)
+    credential = make_credential(method, cloud, args.tenant, args.client_id)
+    check_credential(credential, method, cloud)
     plan = full_plan(types) if full else plan_for(types)
     options = ArmOptions(
         retry_total=_env_number("AMLAUDIT_RETRIES", 4, int),
