@@ -54,8 +54,10 @@ def compute_instance_schedule(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az ml compute update --name <instance> --workspace-name <workspace> --resource-group <rg> \
-      --file schedule.yml   # schedules: compute_start_stop: [{action: stop, trigger: {type: cron, expression: "0 20 * * *"}}]
+    # compute-instance.yml: schedules: {compute_start_stop: [{action: stop,
+    #   trigger: {type: cron, expression: "0 20 * * 1-5"}}]}
+    az ml compute create --file compute-instance.yml --workspace-name <workspace> \
+      --resource-group <rg>
     ```
 
     ```bicep

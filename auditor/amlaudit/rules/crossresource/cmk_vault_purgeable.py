@@ -57,11 +57,11 @@ def cmk_vault_purgeable(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    keyed = [
-        w
+    keyed = {
+        w.key: w
         for w in ctx.workspaces_using(res)
         if (w.str(CMK_VAULT) or "").strip().rstrip("/").lower() == res.key
-    ]
+    }.values()
     if not keyed:
         return skip("no ML workspace keeps its customer-managed key in this vault")
     names = ", ".join(sorted(w.name for w in keyed))

@@ -12,15 +12,15 @@ DEPENDENCY_PATHS = (
 
 def private_dependents(res: Resource, ctx: Context) -> list[Resource]:
     """Private workspaces (public network access Disabled) that use this resource."""
-    found = []
+    found: dict[str, Resource] = {}
     for workspace in ctx.workspaces_using(res):
         names_it = any(
             (workspace.str(p) or "").strip().rstrip("/").lower() == res.key
             for p in DEPENDENCY_PATHS
         )
         if names_it and public_network_disabled(workspace):
-            found.append(workspace)
-    return found
+            found[workspace.key] = workspace
+    return list(found.values())
 
 
 @rule(
@@ -73,6 +73,10 @@ def private_workspace_public_dependency(res: Resource, ctx: Context) -> Verdict:
     ```bash
     az storage account update --name <account> --resource-group <rg> \
       --public-network-access Disabled --default-action Deny
+    az keyvault update --name <vault> --resource-group <rg> --public-network-access Disabled
+    az acr update --name <registry> --public-network-enabled false
+    az monitor app-insights component update --app <component> --resource-group <rg> \
+      --ingestion-access Disabled --query-access Disabled
     ```
 
     ```bicep
