@@ -68,9 +68,13 @@ class Snapshot:
 
 
 def load(paths: list[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Snapshot:
-    """Load and merge snapshot files; identical duplicates collapse, conflicting ones are errors."""
+    """Load and merge snapshot files; identical duplicates collapse, conflicting ones are errors.
+
+    Which copy of a duplicate is kept does not depend on input order (the smallest ID, then
+    content, wins), so a shuffled or re-split snapshot gives byte-identical reports.
+    """
     snapshot = Snapshot()
-    seen: dict[str, Resource] = {}
+    kept: dict[str, int] = {}  # resource key -> position in snapshot.resources
     for path in paths:
         document = _read_json(path, max_bytes)
         items, errors, source = _unwrap(document, path)
@@ -79,27 +83,35 @@ def load(paths: list[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Snapshot
         for position, item in enumerate(items):
             resource = _to_resource(item, path, position)
             count += 1
-            previous = seen.get(resource.key)
-            if previous is None:
-                seen[resource.key] = resource
+            index = kept.get(resource.key)
+            if index is None:
+                kept[resource.key] = len(snapshot.resources)
                 snapshot.resources.append(resource)
-            elif (
-                _config(previous.raw) != _config(resource.raw)
-                and resource.key not in snapshot.conflicts
-            ):
+                continue
+            previous = snapshot.resources[index]
+            if _config(previous.raw) != _config(resource.raw):
                 snapshot.conflicts.add(resource.key)
-                snapshot.errors.append(
-                    ScanError(
-                        scope=previous.id,
-                        operation="load snapshot",
-                        status="conflict",
-                        message="the same resource ID appears with different content; "
-                        "its rules cannot tell which is current",
-                    )
-                )
+            if _rank(resource) < _rank(previous):
+                snapshot.resources[index] = resource
         source.resources = count
         snapshot.sources.append(source)
+    for key in sorted(snapshot.conflicts):
+        snapshot.errors.append(
+            ScanError(
+                scope=snapshot.resources[kept[key]].id,
+                operation="load snapshot",
+                status="conflict",
+                message="the same resource ID appears with different content; "
+                "its rules cannot tell which is current",
+            )
+        )
+    # Rules quote the first error covering a scope: make "first" independent of input order.
+    snapshot.errors.sort(key=ScanError.sort_key)
     return snapshot
+
+
+def _rank(resource: Resource) -> tuple[str, str]:
+    return resource.id, json.dumps(_config(resource.raw), sort_keys=True, default=str)
 
 
 def _read_json(path: str, max_bytes: int) -> Any:
