@@ -116,6 +116,13 @@ def test_invalid_entries_exit_2_naming_file_and_entry(
     assert stderr.count("\n") == 1 and "Traceback" not in stderr
 
 
+def test_timestamps_count_as_their_day(tmp_path: Path) -> None:
+    path = write(tmp_path, entry(), entry(expires="2025-12-31T23:59:59Z"))
+    code, stderr, findings = scan(tmp_path, "--suppressions", str(path))
+    assert code == 1 and "entry 2: expired on 2025-12-31" in stderr
+    assert sum(f["suppressed"] for f in findings) == 1
+
+
 def test_horizon_is_configurable(tmp_path: Path) -> None:
     config = tmp_path / "amlaudit.toml"
     config.write_text("max-suppression-days = 30\n", encoding="utf-8")

@@ -13,7 +13,7 @@ import fnmatch
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -134,10 +134,13 @@ def _entry(item: Any, source: str, number: int) -> SuppressionEntry:
 
 
 def _date(value: Any, where: str) -> date:
+    if isinstance(value, datetime):  # `2026-06-30T12:00:00`: the day is what counts
+        return value.date()
     if isinstance(value, date):  # YAML and TOML parse bare dates themselves
         return value
     try:
-        return date.fromisoformat(str(value).strip())
+        text = str(value).strip()
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).date()
     except ValueError:
         raise ConfigError(f"{where}: expires {value!r} is not a date (YYYY-MM-DD)") from None
 
