@@ -305,3 +305,71 @@ def always(res: Resource, ctx: Context) -> Verdict:
 
 def scan_with(snapshot: Path, *flags: str) -> int:
     return run_cli("scan", "--snapshot", str(snapshot), *flags).code
+
+
+def test_any_malformed_report_is_an_input_error(tmp_path: Path) -> None:
+    """Whatever shape a report file has, reading it returns findings or a one-line error."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from amlaudit.baseline import read_report
+    from amlaudit.errors import InputError
+
+    scalars = st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=5)
+    values = st.recursive(
+        scalars,
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+        ),
+        max_leaves=12,
+    )
+    keys = st.sampled_from(
+        [
+            "runs",
+            "tool",
+            "driver",
+            "rules",
+            "results",
+            "findings",
+            "ruleId",
+            "ruleIndex",
+            "level",
+            "properties",
+            "locations",
+            "suppressions",
+            "invocations",
+            "rule_id",
+            "resource_id",
+            "status",
+            "severity",
+            "suppression",
+            "partialFingerprints",
+            "scope",
+            "errors",
+            "id",
+        ]
+    )
+    shaped = st.recursive(
+        values,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=5),
+        max_leaves=25,
+    )
+    path = tmp_path / "report.json"
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        st.dictionaries(
+            st.sampled_from(["runs", "findings", "rules", "errors"]), shaped, min_size=1
+        )
+    )
+    def check(document: dict[str, Any]) -> None:
+        path.write_text(json.dumps(document), encoding="utf-8")
+        try:
+            report = read_report(str(path))
+        except InputError as error:
+            assert "\n" not in str(error)
+            return
+        for finding in report.findings:
+            assert isinstance(finding.fingerprint, str) and finding.rule_id
+
+    check()

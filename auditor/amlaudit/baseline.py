@@ -70,7 +70,7 @@ def _from_json(document: dict[str, Any], path: str) -> LoadedReport:
             suppression=Suppression(**raw) if isinstance(raw, dict) else None,
             baseline_state=item.get("baseline_state"),
             gating=gating.get(item["rule_id"], True),
-            _fingerprint=item.get("fingerprint"),
+            _fingerprint=str(item["fingerprint"]) if item.get("fingerprint") else None,
         )
         report.findings.append(finding)
     errors = document.get("errors") or []
