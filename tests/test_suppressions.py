@@ -76,6 +76,16 @@ def test_rule_names_and_globs_match_case_insensitively(tmp_path: Path) -> None:
     assert not any(f["suppressed"] for f in findings if f["status"] != "fail")
 
 
+def test_overlapping_entries_both_count_as_used(tmp_path: Path) -> None:
+    path = write(tmp_path, entry(justification="first"), entry(resource="*", justification="all"))
+    code, stderr, findings = scan(tmp_path, "--suppressions", str(path), "--strict-suppressions")
+    assert code == 0, stderr
+    by_name = {
+        f["resource_name"]: f["suppression"]["justification"] for f in findings if f["suppressed"]
+    }
+    assert by_name["mlw-forecast-prod"] == "first" and set(by_name.values()) == {"first", "all"}
+
+
 def test_expired_entry_no_longer_applies_and_warns(tmp_path: Path) -> None:
     path = write(tmp_path, entry(expires="2025-12-31"))
     code, stderr, findings = scan(tmp_path, "--suppressions", str(path))

@@ -192,11 +192,13 @@ def apply_suppressions(
         if not candidates:
             continue
         key = armid.key(finding.resource_id)
-        for number, entry in candidates:
+        first = True
+        for number, entry in candidates:  # the first entry suppresses; overlaps count as used
             if entry.covers_key(key):
-                finding.suppression = entry.as_suppression()
+                if first:
+                    finding.suppression = entry.as_suppression()
+                    first = False
                 used.add(number)
-                break
     unmatched = [e for number, e in enumerate(live) if number not in used]
     if unmatched and strict:
         entry = unmatched[0]
