@@ -124,6 +124,7 @@ def planted_estate() -> dict[str, Any]:
             "properties": {"workspaceId": SECRETS["appinsights"], "logs": "LEAK2 not a list"},
         },
     ]
+    document["collected_at"] = "2026-11-01T08:00:00Z (via ?sig=LEAK3collectedAtSignature)"
     document["errors"] = [
         {
             "scope": first["id"] + "?sig=LEAK3errorScopeSignature",

@@ -21,6 +21,7 @@ from typing import Any
 from amlaudit import armid
 from amlaudit.errors import InputError
 from amlaudit.model import ScanError
+from amlaudit.redact import printable, scrub_text
 from amlaudit.resource import Resource
 
 ENVELOPE_FORMAT = "amlaudit-snapshot"
@@ -276,7 +277,7 @@ def _unwrap_envelope(
             path,
             "envelope",
             0,
-            collected_at if isinstance(collected_at, str) else None,
+            printable(scrub_text(collected_at)) if isinstance(collected_at, str) else None,
             source if isinstance(source, dict) else None,
         ),
     )
