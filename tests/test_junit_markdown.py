@@ -145,6 +145,7 @@ def test_markdown_summary_counts_and_verdict(tmp_path: Path) -> None:
     assert f"| high | {high} | 1 | {high - 1} | 0 |" in text  # one new since the baseline
     assert f"| medium | {medium} | 0 | {medium} | 0 |" in text
     assert "| high 🆕 | [AML001]" in text
+    assert re.search(rf"\| high \| \[AML001\]\([^)]+\) \| [^|]+ \| {high} \| 1 \|", text)
 
     _, _ = scan(tmp_path, FIXTURES / "hardened.json", "--select", "AML001")
     assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("## amlaudit: ✅ gate passed")

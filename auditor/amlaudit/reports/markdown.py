@@ -9,6 +9,7 @@ stays under GitHub's comment limit (65,536 characters) by listing at most MAX_RO
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TextIO
 
 from amlaudit.gate import GatePolicy, gating_findings
@@ -71,9 +72,35 @@ def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
         )
     if not failing:
         lines.append("| — | 0 | 0 | 0 | 0 |")
+    lines += _rules_table(active, result)
     lines += _findings_table(active, result)
     lines += _problems(result)
     out.write("\n".join(lines).rstrip() + "\n")
+
+
+def _rules_table(active: list[Finding], result: ScanResult) -> list[str]:
+    """One row per failing rule: the overview a large estate needs before any detail."""
+    if not active:
+        return []
+    counts = Counter(f.rule_id for f in active)
+    new = Counter(f.rule_id for f in active if f.baseline_state == "new")
+    specs = [spec for spec in result.rules if spec.id in counts]
+    specs.sort(key=lambda spec: (-spec.severity.rank, -counts[spec.id], spec.id))
+    lines = [
+        "",
+        "### Failing rules",
+        "",
+        "| Severity | Rule | Requirement | Failing | New |",
+        "|---|---|---|---:|---:|",
+    ]
+    for spec in specs[:MAX_ROWS]:
+        lines.append(
+            f"| {spec.severity.value} | [{spec.id}]({spec.help_uri}) | {escape(spec.title)} "
+            f"| {counts[spec.id]} | {new[spec.id]} |"
+        )
+    if len(specs) > MAX_ROWS:
+        lines += ["", f"… and {len(specs) - MAX_ROWS} more rules in the full report."]
+    return lines
 
 
 def _findings_table(active: list[Finding], result: ScanResult) -> list[str]:
