@@ -114,7 +114,7 @@ _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 def printable(text: str) -> str:
     """Free text safe for any report: control characters become U+FFFD, as in JUnit XML."""
-    if not _CONTROL_RE.search(text):
+    if text.isprintable() or not _CONTROL_RE.search(text):  # isprintable: a fast C pre-check
         return text
     return _CONTROL_RE.sub("\ufffd", text)
 
