@@ -102,3 +102,10 @@ def test_rule_modules_are_small() -> None:
     for path in Path(ROOT / "auditor" / "amlaudit" / "rules").rglob("*.py"):
         lines = path.read_text("utf-8").count("\n")
         assert lines <= 200, f"{path} has {lines} lines: split it"
+
+
+@pytest.mark.parametrize("spec", RULES, ids=lambda s: s.id)
+def test_fix_commands_keep_their_line_continuations(spec: RuleSpec) -> None:
+    """A lone backslash at the end of a docstring line joins the lines (write `\\\\`)."""
+    for block in re.findall(r"```bash\n(.*?)```", spec.fix, re.DOTALL):
+        assert not re.search(r"\S {3,}--", block), f"{spec.id}: joined continuation in {block!r}"
