@@ -76,6 +76,18 @@ def test_unreadable_baseline_exits_2(tmp_path: Path) -> None:
         assert run.code == 2 and problem in run.stderr and "Traceback" not in run.stderr
 
 
+def test_gate_usage_errors_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "empty.sarif").write_text("", encoding="utf-8")
+    for args, problem in (
+        ((str(tmp_path / "missing.json"),), "no such file"),
+        ((str(tmp_path / "empty.sarif"),), "invalid JSON"),
+        ((str(tmp_path / "empty.sarif"), "--fail-on", "severe"), "--fail-on"),
+    ):
+        run = run_cli("gate", *args)
+        assert run.code == 2 and problem in run.stderr, run.stderr
+        assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+
+
 def test_gate_on_our_reports_matches_scan(tmp_path: Path) -> None:
     report, sarif = tmp_path / "r.json", tmp_path / "r.sarif"
     for threshold, expected in (("critical", 0), ("high", 1), ("never", 0)):
