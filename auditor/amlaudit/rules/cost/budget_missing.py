@@ -55,9 +55,9 @@ def workspace_budget(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az consumption budget create-with-rg --budget-name ml-monthly --resource-group <rg> \
-      --amount 5000 --category Cost --time-grain Monthly --start-date 2026-11-01 \
-      --end-date 2027-10-31 \
+    az consumption budget create-with-rg --budget-name ml-monthly --resource-group <rg> \\
+      --amount 5000 --category Cost --time-grain Monthly --start-date 2026-11-01 \\
+      --end-date 2027-10-31 \\
       --notifications '{"Actual_GreaterThan_80_Percent":{"enabled":true,"operator":"GreaterThan","threshold":80,"contactEmails":["ml-platform@contoso.com"]}}'
     ```
 

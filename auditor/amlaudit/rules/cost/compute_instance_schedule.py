@@ -56,7 +56,7 @@ def compute_instance_schedule(res: Resource, ctx: Context) -> Verdict:
     ```bash
     # compute-instance.yml: schedules: {compute_start_stop: [{action: stop,
     #   trigger: {type: cron, expression: "0 20 * * 1-5"}}]}
-    az ml compute create --file compute-instance.yml --workspace-name <workspace> \
+    az ml compute create --file compute-instance.yml --workspace-name <workspace> \\
       --resource-group <rg>
     ```
 

@@ -59,7 +59,7 @@ def datastore_public_storage(res: Resource, ctx: Context) -> Verdict:
     public traffic.
 
     ```bash
-    az storage account update --name <account> --resource-group <rg> --default-action Deny \
+    az storage account update --name <account> --resource-group <rg> --default-action Deny \\
       --public-network-access Disabled
     ```
 

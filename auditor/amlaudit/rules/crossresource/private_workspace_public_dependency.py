@@ -71,11 +71,11 @@ def private_workspace_public_dependency(res: Resource, ctx: Context) -> Verdict:
     Give the dependency a private endpoint in the workspace's network, then close it.
 
     ```bash
-    az storage account update --name <account> --resource-group <rg> \
+    az storage account update --name <account> --resource-group <rg> \\
       --public-network-access Disabled --default-action Deny
     az keyvault update --name <vault> --resource-group <rg> --public-network-access Disabled
     az acr update --name <registry> --public-network-enabled false
-    az monitor app-insights component update --app <component> --resource-group <rg> \
+    az monitor app-insights component update --app <component> --resource-group <rg> \\
       --ingestion-access Disabled --query-access Disabled
     ```
 

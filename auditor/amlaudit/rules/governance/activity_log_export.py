@@ -54,8 +54,8 @@ def activity_log_export(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az monitor diagnostic-settings subscription create --name activity-to-law \
-      --location westeurope --workspace <log-analytics-id> \
+    az monitor diagnostic-settings subscription create --name activity-to-law \\
+      --location westeurope --workspace <log-analytics-id> \\
       --logs '[{"category":"Administrative","enabled":true},{"category":"Security","enabled":true},{"category":"Policy","enabled":true}]'
     ```
 

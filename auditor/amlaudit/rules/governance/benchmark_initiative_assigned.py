@@ -49,8 +49,8 @@ def benchmark_initiative_assigned(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az policy assignment create --name mcsb --display-name "Microsoft cloud security benchmark" \
-      --policy-set-definition 1f3afdf9-d0c9-4c3d-847f-89da613e70a8 \
+    az policy assignment create --name mcsb --display-name "Microsoft cloud security benchmark" \\
+      --policy-set-definition 1f3afdf9-d0c9-4c3d-847f-89da613e70a8 \\
       --scope /subscriptions/<subscription-id>
     ```
 

@@ -44,9 +44,9 @@ def defender_plan_storage(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az security pricing create --name StorageAccounts --tier Standard \
-      --subplan DefenderForStorageV2 \
-      --extensions name=OnUploadMalwareScanning isEnabled=True \
+    az security pricing create --name StorageAccounts --tier Standard \\
+      --subplan DefenderForStorageV2 \\
+      --extensions name=OnUploadMalwareScanning isEnabled=True \\
       --extensions name=SensitiveDataDiscovery isEnabled=True
     ```
 

@@ -85,8 +85,8 @@ def ml_data_plane_policies(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az policy assignment create --name aml-allowed-registries \
-      --policy 5853517a-63de-11ea-bc55-0242ac130003 --scope <workspace-resource-group-id> \
+    az policy assignment create --name aml-allowed-registries \\
+      --policy 5853517a-63de-11ea-bc55-0242ac130003 --scope <workspace-resource-group-id> \\
       --params '{"allowedACRs":{"value":["crcontosoml.azurecr.io"]}}'
     ```
 

@@ -36,7 +36,7 @@ def online_endpoint_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az monitor diagnostic-settings create --name to-law --resource <endpoint-id> \
+    az monitor diagnostic-settings create --name to-law --resource <endpoint-id> \\
       --workspace <log-analytics-id> --logs '[{"categoryGroup":"allLogs","enabled":true}]'
     ```
 

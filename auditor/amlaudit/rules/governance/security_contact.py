@@ -58,8 +58,8 @@ def security_contact(res: Resource, ctx: Context) -> Verdict:
 
     ## How to fix
     ```bash
-    az rest --method put \
-      --url "https://management.azure.com/subscriptions/<id>/providers/Microsoft.Security/securityContacts/default?api-version=2023-12-01-preview" \
+    az rest --method put \\
+      --url "https://management.azure.com/subscriptions/<id>/providers/Microsoft.Security/securityContacts/default?api-version=2023-12-01-preview" \\
       --body '{"properties":{"emails":"secops@contoso.com","isEnabled":true,"notificationsByRole":{"state":"On","roles":["Owner"]},"notificationsSources":[{"sourceType":"Alert","minimalSeverity":"Medium"}]}}'
     ```
 

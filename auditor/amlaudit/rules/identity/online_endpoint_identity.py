@@ -29,7 +29,7 @@ def online_endpoint_identity(res: Resource, ctx: Context) -> Verdict:
     only the roles it needs (AcrPull, Storage Blob Data Reader).
 
     ```bash
-    az ml online-endpoint create --name <endpoint> --workspace-name <workspace> \
+    az ml online-endpoint create --name <endpoint> --workspace-name <workspace> \\
       --resource-group <rg> --file endpoint.yml   # endpoint.yml: identity: {type: system_assigned}
     ```
 

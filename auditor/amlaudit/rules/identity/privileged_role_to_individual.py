@@ -45,7 +45,7 @@ def privileged_role_to_individual(res: Resource, ctx: Context) -> Verdict:
     Move the assignment to a group, or narrow its scope to the resource group that needs it.
 
     ```bash
-    az role assignment create --assignee-object-id <group-id> --assignee-principal-type Group \
+    az role assignment create --assignee-object-id <group-id> --assignee-principal-type Group \\
       --role Contributor --scope /subscriptions/<subscription-id>
     az role assignment delete --ids <assignment-id>
     ```

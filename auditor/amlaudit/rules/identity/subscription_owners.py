@@ -43,7 +43,7 @@ def subscription_owner_count(res: Resource, ctx: Context) -> Verdict:
     narrower role.
 
     ```bash
-    az role assignment delete --assignee <principal-id> --role Owner \
+    az role assignment delete --assignee <principal-id> --role Owner \\
       --scope /subscriptions/<subscription-id>
     ```
 

@@ -37,7 +37,7 @@ def workspace_broad_role(res: Resource, ctx: Context) -> Verdict:
     Replace the assignment with the narrowest ML built-in role that covers the work.
 
     ```bash
-    az role assignment create --assignee-object-id <principal-id> \
+    az role assignment create --assignee-object-id <principal-id> \\
       --role "AzureML Data Scientist" --scope <workspace-id>
     az role assignment delete --ids <assignment-id>
     ```
