@@ -21,6 +21,8 @@ Recorded runs (2 cores shared with other jobs, load average ~14):
   had found, and this run no longer finds: an unpaired `\\ud800` escape crashing the JSON
   writer (exit 4), NaN/Infinity/1e400 written back as invalid JSON, control characters in
   names reaching terminals and JUnit XML.
+- 2026-11-29, `--minutes 10 --rule-examples 30 --seed 2` (after the redaction, control-character
+  and determinism fixes): three rounds, 9,111 cases, 0 problems.
 """
 
 from __future__ import annotations
