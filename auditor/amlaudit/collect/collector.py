@@ -18,6 +18,7 @@ from typing import Any
 
 from amlaudit import armid
 from amlaudit.collect.arm import ArmClient, ArmFailure, NotRegistered
+from amlaudit.collect.catalog import SUBSCRIPTION_API_VERSION
 from amlaudit.collect.plan import Plan
 from amlaudit.collect.progress import Progress
 from amlaudit.collect.recipes import SUBSCRIPTION, WORKSPACE, Recipe, Reference, id_type
@@ -31,6 +32,7 @@ from amlaudit.collect.results import (
     timeout_error,
 )
 from amlaudit.model import ScanError
+from amlaudit.snapshot import SUBSCRIPTION_TYPE
 
 
 class Collector:
@@ -122,7 +124,7 @@ class Collector:
         subscription = self.plan.recipes.get(SUBSCRIPTION)
         wanted = subscription is not None
         if wanted or not verified:
-            recipe = subscription or Recipe("Microsoft.Resources/subscriptions", "2022-12-01")
+            recipe = subscription or Recipe(SUBSCRIPTION_TYPE, SUBSCRIPTION_API_VERSION)
             self._submit(Task(sub_scope, recipe, sub_scope, 1, single=True, store=wanted))
         for recipe in sorted(self.plan.recipes.values(), key=lambda r: r.key):
             if recipe.listed:
