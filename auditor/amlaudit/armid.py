@@ -13,8 +13,24 @@ _RESOURCE_GROUP_RE = re.compile(r"^/subscriptions/[^/]+/resourcegroups/([^/]+)",
 _PROVIDERS = "/providers/"
 
 
+_KEYS: dict[str, str] = {}
+_KEYS_MAX = 1_000_000
+
+
 def key(resource_id: str) -> str:
-    """The comparison key of an ID: lower-cased, no trailing slash, single slashes."""
+    """The comparison key of an ID: lower-cased, no trailing slash, single slashes.
+
+    Memoised: rules look the same IDs up again and again (a vault for every workspace rule).
+    """
+    found = _KEYS.get(resource_id)
+    if found is None:
+        if len(_KEYS) >= _KEYS_MAX:
+            _KEYS.clear()
+        found = _KEYS[resource_id] = _compute_key(resource_id)
+    return found
+
+
+def _compute_key(resource_id: str) -> str:
     text = resource_id.strip().lower()
     if "//" in text:
         text = re.sub(r"/{2,}", "/", text)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 from amlaudit.api import Context, IncompleteData, MissingReference, RuleSpec, Verdict
 from amlaudit.index import SnapshotIndex
 from amlaudit.model import Evidence, Finding, RuleStatus, ScanError, Status
-from amlaudit.redact import printable, redact_tree, scrub_text
+from amlaudit.redact import MARKER, looks_secret, printable, redact_tree, scrub_text
 from amlaudit.resource import DataError, Resource
 from amlaudit.snapshot import SUBSCRIPTION_TYPE
 
@@ -47,16 +48,21 @@ def evaluate(
 ) -> Evaluation:
     findings: list[Finding] = []
     coverage: list[CoverageGap] = []
+    texts = _TextCleaner()
     for spec in rules:
         gating = spec.status is RuleStatus.STABLE
         context = Context(index, options, spec.all_types)
         canonical = {t.lower(): t for t in spec.resource_types}
+        start = len(findings)
         for type_key, display_type in sorted(canonical.items()):
             for resource in index.of_type(type_key):
-                finding = _judge(spec, resource, display_type, context, index, coverage)
+                finding = _judge(spec, resource, display_type, context, index, coverage, texts)
                 finding.gating = gating
                 findings.append(finding)
-    findings.sort(key=Finding.sort_key)
+        if len(canonical) > 1:  # each type list is already in report order; interleave them
+            findings[start:] = sorted(findings[start:], key=Finding.sort_key)
+    if any(a.id > b.id for a, b in pairwise(rules)):  # rules given out of ID order
+        findings.sort(key=Finding.sort_key)
     coverage = [
         replace(
             gap,
@@ -79,6 +85,31 @@ def evaluate(
     return Evaluation(list(rules), findings, coverage, errors)
 
 
+class _TextCleaner:
+    """Redacts and makes printable the text rules produce, once per distinct text: a
+    1,000-workspace estate repeats the same few thousand messages 150,000 times."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        cleaned = self._seen.get(text)
+        if cleaned is None:
+            if len(self._seen) > 200_000:
+                self._seen.clear()
+            cleaned = self._seen[text] = printable(scrub_text(text))
+        return cleaned
+
+
+def _clean_value(value: Any, texts: _TextCleaner) -> Any:
+    """Evidence values as reports may show them: scalars pass, text and JSON are redacted."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return MARKER if looks_secret(value) else value
+    return redact_tree(value)[0]
+
+
 def _judge(
     spec: RuleSpec,
     resource: Resource,
@@ -86,6 +117,7 @@ def _judge(
     context: Context,
     index: SnapshotIndex,
     coverage: list[CoverageGap],
+    texts: _TextCleaner,
 ) -> Finding:
     verdict: Verdict
     skip_reason: str | None = None
@@ -120,12 +152,12 @@ def _judge(
     if verdict.status is Status.SKIPPED and skip_reason is None:
         skip_reason = verdict.message
     workspaces = (
-        verdict.workspaces
+        tuple(sorted(verdict.workspaces, key=str.lower))
         if verdict.workspaces is not None
-        else tuple(index.workspaces_affected(resource))
+        else index.workspaces_affected(resource)
     )
     evidence = tuple(
-        Evidence(e.path, redact_tree(e.expected)[0], redact_tree(e.actual)[0])
+        Evidence(e.path, _clean_value(e.expected, texts), _clean_value(e.actual, texts))
         for e in verdict.evidence
     )
     return Finding(
@@ -135,8 +167,8 @@ def _judge(
         resource_name=resource.name,
         status=verdict.status,
         severity=spec.severity,
-        message=printable(scrub_text(verdict.message)),
+        message=texts(verdict.message),
         evidence=evidence,
-        skip_reason=printable(scrub_text(skip_reason)) if skip_reason else skip_reason,
-        workspaces=tuple(sorted(workspaces, key=str.lower)),
+        skip_reason=texts(skip_reason) if skip_reason else skip_reason,
+        workspaces=workspaces,
     )

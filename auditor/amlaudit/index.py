@@ -41,6 +41,7 @@ class SnapshotIndex:
         self.subscriptions: list[str] = []
         self._referrers: dict[str, list[Resource]] | None = None
         self._within: dict[str, list[str]] = {}
+        self._affected: dict[str, tuple[str, ...]] = {}
         self._values: dict[tuple[str, str], dict[str, list[Resource]]] = {}
         # Management-group and root-scope extensions (inherited role and policy assignments).
         self._above: dict[str, list[Resource]] = defaultdict(list)
@@ -62,6 +63,9 @@ class SnapshotIndex:
                     )
                 )
         self.subscriptions = sorted(subscriptions)
+        # Rules walk each type in this order, so findings come out sorted without a global sort.
+        for resources in self.by_type.values():
+            resources.sort(key=_display_order)
 
     def _add(self, resource: Resource) -> None:
         self.by_key[resource.key] = resource
@@ -135,7 +139,16 @@ class SnapshotIndex:
                     referrers[armid.key(value)].append(workspace)
         return referrers
 
-    def workspaces_affected(self, resource: Resource) -> list[str]:
+    def workspaces_affected(self, resource: Resource) -> tuple[str, ...]:
+        """IDs of the ML workspaces a finding on this resource affects, sorted; computed once
+        per resource, since every rule of its type asks."""
+        cached = self._affected.get(resource.key)
+        if cached is None:
+            cached = tuple(sorted(self._walk_to_workspaces(resource), key=str.lower))
+            self._affected[resource.key] = cached
+        return cached
+
+    def _walk_to_workspaces(self, resource: Resource) -> list[str]:
         """IDs of the ML workspaces a finding on this resource affects.
 
         Walks up from the resource: a workspace is itself; a child belongs to its workspace; a
@@ -195,6 +208,10 @@ class SnapshotIndex:
             if rid == scope or rid.startswith(scope + "/") or scope.startswith(rid + "/"):
                 found.append(error)
         return found
+
+
+def _display_order(resource: Resource) -> str:
+    return resource.id.lower()
 
 
 def _dig(node: object, parts: Iterable[str]) -> object:

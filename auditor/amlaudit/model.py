@@ -160,8 +160,9 @@ class Finding:
     def suppressed(self) -> bool:
         return self.suppression is not None
 
-    def sort_key(self) -> tuple[str, str, str]:
-        return (self.rule_id, self.resource_id.lower(), self.status.value)
+    def sort_key(self) -> tuple[str, str]:
+        """Report order: by rule, then resource ID (one finding per rule and resource)."""
+        return (self.rule_id, self.resource_id.lower())
 
     def to_dict(self) -> dict[str, Any]:
         return {

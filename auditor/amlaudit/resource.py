@@ -70,14 +70,13 @@ class Resource:
         Raises DataError when a step that must be an object is something else.
         """
         node: Any = self.raw
-        walked: list[str] = []
-        for part in _split(path):
+        parts = _split(path)
+        for step, part in enumerate(parts):
             if node is None:
                 return default
-            if not isinstance(node, dict):
-                where = ".".join(walked) or "resource"
+            if node.__class__ is not dict and not isinstance(node, dict):
+                where = ".".join(parts[:step]) or "resource"
                 raise DataError(f"{where} is {_kind(node)}, expected an object")
-            walked.append(part)
             node = node.get(part)
         return default if node is None else node
 
