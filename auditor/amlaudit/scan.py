@@ -11,6 +11,7 @@ from amlaudit.api import RuleSpec
 from amlaudit.config import rule_options
 from amlaudit.engine import evaluate
 from amlaudit.index import SnapshotIndex
+from amlaudit.redact import printable, scrub_text
 from amlaudit.result import ScanResult, scan_time
 from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES, Snapshot, load
 
@@ -65,6 +66,8 @@ def scan_snapshot(
 
 
 def _workspace_summary(raw: dict[str, Any], resource_id: str, name: str) -> dict[str, Any]:
+    """What reports show of a workspace; `kind` and `location` are resource-derived text, so
+    they are redacted and made printable like names are."""
     kind = raw.get("kind")
     location = raw.get("location")
     return {
@@ -72,6 +75,6 @@ def _workspace_summary(raw: dict[str, Any], resource_id: str, name: str) -> dict
         "name": name,
         "subscription": armid.subscription_id(resource_id),
         "resource_group": armid.resource_group(resource_id),
-        "kind": kind if isinstance(kind, str) else None,
-        "location": location if isinstance(location, str) else None,
+        "kind": printable(scrub_text(kind)) if isinstance(kind, str) else None,
+        "location": printable(scrub_text(location)) if isinstance(location, str) else None,
     }

@@ -81,6 +81,7 @@ def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
         )
         if hidden > 0:
             out.write(f"  ... and {hidden} more (see the JSON report)\n")
+    _write_unjudged(result, out)
     for warning in result.warnings:
         out.write(f"warning: {warning}\n")
 
@@ -98,3 +99,16 @@ def _first_command(fix: str) -> str:
                 follow += 1
             return " ".join(command.split())
     return ""
+
+
+def _write_unjudged(result: ScanResult, out: TextIO) -> None:
+    """Referenced resources outside the snapshot: skipped, not errors, but never silent."""
+    errored = {f.resource_id.lower() for f in result.findings if f.status is Status.ERROR}
+    missing = [gap for gap in result.coverage if gap.resource_id.lower() not in errored]
+    if not missing:
+        return
+    out.write(f"\nNot judged ({len(missing)}): referenced resources outside the snapshot.\n")
+    for gap in missing[:20]:
+        out.write(f"  - {gap.reason}\n")
+    if len(missing) > 20:
+        out.write(f"  ... and {len(missing) - 20} more (see the JSON report's coverage)\n")
