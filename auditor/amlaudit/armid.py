@@ -51,12 +51,25 @@ def subscription_scope(subscription: str) -> str:
     return f"/subscriptions/{subscription.lower()}"
 
 
+_SPLITS: dict[str, tuple[str, list[str]]] = {}
+
+
 def split_scope(resource_id: str) -> tuple[str, list[str]]:
     """Split at the last `/providers/`: (scope, [namespace, type, name, type, name, ...]).
 
     For `/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa`
     the scope is the resource group; for a diagnostic setting it is the resource it extends.
+    Memoised like :func:`key`; callers must not mutate the returned list.
     """
+    found = _SPLITS.get(resource_id)
+    if found is None:
+        if len(_SPLITS) >= _KEYS_MAX:
+            _SPLITS.clear()
+        found = _SPLITS[resource_id] = _compute_split(resource_id)
+    return found
+
+
+def _compute_split(resource_id: str) -> tuple[str, list[str]]:
     text = resource_id.strip().rstrip("/")
     lowered = text.lower()
     index = lowered.rfind(_PROVIDERS)

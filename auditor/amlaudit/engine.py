@@ -16,7 +16,7 @@ from typing import Any
 from amlaudit.api import Context, IncompleteData, MissingReference, RuleSpec, Verdict
 from amlaudit.index import SnapshotIndex
 from amlaudit.model import Evidence, Finding, RuleStatus, ScanError, Status
-from amlaudit.redact import MARKER, looks_secret, printable, redact_tree, scrub_text
+from amlaudit.redact import MARKER, printable, redact_tree, scrub_text
 from amlaudit.resource import DataError, Resource
 from amlaudit.snapshot import SUBSCRIPTION_TYPE
 
@@ -106,7 +106,7 @@ def _clean_value(value: Any, texts: _TextCleaner) -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, str):
-        return MARKER if looks_secret(value) else value
+        return value if texts(value) == value else MARKER
     return redact_tree(value)[0]
 
 
