@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from amlaudit import armid
@@ -42,7 +43,7 @@ class FakeEstate:
     def __init__(
         self,
         resources: list[dict[str, Any]],
-        extra_subscriptions: list[str] = (),  # type: ignore[assignment]
+        extra_subscriptions: Sequence[str] = (),
         management_groups: dict[str, list[str]] | None = None,
     ) -> None:
         self.by_key: dict[str, dict[str, Any]] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,16 +30,16 @@ def serving(resources: list[dict[str, Any]], directory: Path, **kwargs: Any) -> 
 
 
 def live(
-    arm: FakeArm, *args: str, subscriptions: list[str] = (), env: dict[str, str] | None = None
-) -> Run:  # type: ignore[assignment]
+    arm: FakeArm, *args: str, subscriptions: Sequence[str] = (), env: dict[str, str] | None = None
+) -> Run:
     """`amlaudit <args>` in a subprocess, pointed at the fake with a bearer token."""
     scope = [arg for sub in subscriptions for arg in ("--subscription", sub)]
     return run_cli(*args, *arm.args(), *scope, env={**arm.env(), **(env or {})})
 
 
 def export(
-    arm: FakeArm, out: Path, *args: str, subscriptions: list[str] = ()
-) -> tuple[Run, dict[str, Any]]:  # type: ignore[assignment]
+    arm: FakeArm, out: Path, *args: str, subscriptions: Sequence[str] = ()
+) -> tuple[Run, dict[str, Any]]:
     run = live(arm, "export", "-o", str(out), *args, subscriptions=subscriptions)
     document = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
     return run, document
@@ -54,8 +54,8 @@ def main_in_process(
     monkeypatch: Any,
     capsys: Any,
     *args: str,
-    subscriptions: list[str] = (),
-    env: dict[str, str] | None = None,  # type: ignore[assignment]
+    subscriptions: Sequence[str] = (),
+    env: dict[str, str] | None = None,
 ) -> Run:
     """The real CLI entry point in this process (no interpreter start-up): faster for the
     many fault scenarios; the subprocess tests cover the process boundary."""

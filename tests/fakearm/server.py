@@ -7,6 +7,7 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,7 +39,7 @@ class FakeArm:
         resources: list[dict[str, Any]],
         directory: Path,
         page_size: int = 5,
-        extra_subscriptions: list[str] = (),  # type: ignore[assignment]
+        extra_subscriptions: Sequence[str] = (),
         management_groups: dict[str, list[str]] | None = None,
         graph_quota: int | None = None,
     ) -> None:
