@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from amlaudit import armid
 from amlaudit.errors import InputError
 from amlaudit.model import ScanError
@@ -142,6 +144,9 @@ def _read_json(path: str, max_bytes: int) -> Any:
         raise InputError(f"{path}: is a directory, expected a JSON snapshot file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    fast = _fast_parse(data)
+    if fast is not _NOT_PARSED:
+        return fast
     text = _decode(data, path)
     if not text.strip():
         raise InputError(f"{path}: empty file, expected JSON")
@@ -164,6 +169,22 @@ def _read_json(path: str, max_bytes: int) -> Any:
     if _LONE_SURROGATE_RE.search(text):
         _reject_lone_surrogates(document, path)
     return document
+
+
+_NOT_PARSED = object()
+
+
+def _fast_parse(data: bytes) -> Any:
+    """orjson on well-formed UTF-8: about twice as fast as the stdlib and without a decoded
+    copy of the file. It refuses everything the strict path refuses (NaN, Infinity, 1e400,
+    unpaired surrogates, invalid UTF-8, nesting beyond 1,024 levels); anything it refuses goes
+    through the stdlib path below, which says precisely what is wrong."""
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in data[:2]:
+        return _NOT_PARSED
+    try:
+        return orjson.loads(data[3:] if data.startswith(codecs.BOM_UTF8) else data)
+    except orjson.JSONDecodeError:
+        return _NOT_PARSED
 
 
 def _parse(text: str, path: str) -> Any:
