@@ -9,13 +9,18 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from amlaudit import armid
+from conftest import ROOT
 from fakearm import Fault
 from fakearm.harness import by_id, fixture_resources, main_in_process, serving, subscriptions_of
 
 FIXTURE = "hardened.json"
+SCHEMA = json.loads(
+    (ROOT / "auditor/amlaudit/schemas/snapshot.schema.json").read_text(encoding="utf-8")
+)
 
 
 @pytest.fixture
@@ -32,7 +37,10 @@ def _export(
 ) -> tuple[Any, dict[str, Any]]:
     out = tmp_path / "out.json"
     run = main_in_process(arm, monkeypatch, capsys, "export", "-o", str(out), *args, **kw)
-    return run, json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    document = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    if document:
+        jsonschema.validate(document, SCHEMA)  # errors entries included
+    return run, document
 
 
 def test_throttling_storm_is_ridden_out_with_capped_waits(

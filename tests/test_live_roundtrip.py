@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from amlaudit import armid
@@ -22,6 +23,9 @@ from fakearm.harness import (
     subscriptions_of,
 )
 
+SCHEMA = json.loads(
+    (FIXTURES.parent / "auditor/amlaudit/schemas/snapshot.schema.json").read_text(encoding="utf-8")
+)
 ROUND_TRIP = [
     "demo.json",
     "hardened.json",
@@ -64,8 +68,10 @@ def test_export_returns_the_fixture_resources(name: str, tmp_path: Path) -> None
     assert sorted(set(exported) - added) == sorted(expected)
     for key, resource in expected.items():
         assert exported[key] == resource, key
+    jsonschema.validate(document, SCHEMA)
     source = document["source"]
     assert source["mode"] == "live"
+    assert source["scopes"] == [f"/subscriptions/{s}" for s in subscriptions_of(resources)]
     assert source["subscriptions"] == subscriptions_of(resources)
     assert source["api_versions"]["Microsoft.MachineLearningServices/workspaces"] == "2025-12-01"
     assert document["collected_at"] == "2026-01-01T00:00:00Z"  # SOURCE_DATE_EPOCH
@@ -156,8 +162,9 @@ def test_secrets_returned_by_gets_are_redacted_and_listed(tmp_path: Path) -> Non
     stored = by_id(document["resources"])[armid.key(component_id)]
     assert stored["properties"]["InstrumentationKey"] == MARKER
     assert stored["properties"]["DisableLocalAuth"] is False
-    assert f"{component_id}#properties.ConnectionString" in document["source"]["redactions"]
-    assert f"{component_id}#properties.InstrumentationKey" in document["source"]["redactions"]
+    redactions = document["source"]["redactions"]
+    assert {"id": component_id, "path": "properties.ConnectionString"} in redactions
+    assert {"id": component_id, "path": "properties.InstrumentationKey"} in redactions
 
 
 def test_export_is_byte_stable(tmp_path: Path, monkeypatch: Any, capsys: Any) -> None:

@@ -2,9 +2,11 @@
 
 Resources are stored exactly as ARM returned them, except secrets some plain GETs return
 (App Insights' connection string and instrumentation key...): those are replaced by
-`amlaudit.redact` and each redacted path is listed in `source.redactions` as `<id>#<path>`,
+`amlaudit.redact` and each redacted path is listed in `source.redactions` as `{id, path}`,
 so a reader knows the value was there and was removed on purpose. `source.not_found` lists
-referenced resources ARM answered 404 for (dangling references, not collection gaps).
+referenced resources ARM answered 404 for (dangling references, not collection gaps). The one
+addition: a subscription body, which ARM returns without `type`, gets
+`"type": "Microsoft.Resources/subscriptions"` (the envelope schema requires a type).
 """
 
 from __future__ import annotations
@@ -29,21 +31,25 @@ from amlaudit.snapshot import (
 
 def build_envelope(collection: Collection, source: dict[str, Any]) -> dict[str, Any]:
     resources: list[dict[str, Any]] = []
-    redactions: list[str] = []
+    redactions: list[dict[str, str]] = []
     for raw in collection.resources:
+        if "type" not in raw and armid.type_from_id(raw["id"]) is None:
+            # GET /subscriptions/{id} has no `type`; the envelope schema requires one.
+            raw = {**raw, "type": SUBSCRIPTION_TYPE}
         clean, paths = redact_tree(raw)
         resources.append(clean)
-        redactions += [f"{raw['id']}#{path}" for path in paths]
+        redactions += [{"id": raw["id"], "path": path} for path in paths]
     return {
         "format": ENVELOPE_FORMAT,
         "version": ENVELOPE_VERSION,
         "collected_at": format_time(scan_time()),
         "source": {
-            "tool": f"amlaudit {__version__}",
+            "tool": "amlaudit",
+            "version": __version__,
             "mode": "live",
             **source,
             "subscriptions": collection.subscriptions,
-            "redactions": sorted(redactions),
+            "redactions": redactions,
             "not_found": collection.not_found,
         },
         "resources": resources,

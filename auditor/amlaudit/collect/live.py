@@ -152,6 +152,7 @@ def collect(
             "arm_endpoint": cloud.arm_endpoint,
             "auth": args.auth,
             "scopes": scope.describe(),
+            "resource_groups": sorted(scope.resource_groups, key=str.lower),
             "discovery": targets.discovery,
             "subscriptions_without_ml": targets.skipped_without_ml,
             "api_versions": plan.api_versions,

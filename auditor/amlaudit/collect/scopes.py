@@ -36,13 +36,14 @@ class LiveScope:
     def empty(self) -> bool:
         return not (self.subscriptions or self.all_subscriptions or self.management_groups)
 
-    def describe(self) -> dict[str, object]:
-        return {
-            "subscriptions": sorted(self.subscriptions),
-            "all_subscriptions": self.all_subscriptions,
-            "management_groups": sorted(self.management_groups),
-            "resource_groups": sorted(self.resource_groups, key=str.lower),
-        }
+    def describe(self) -> list[str]:
+        """The requested scopes as ARM scope IDs (`/` for every subscription the identity sees)."""
+        scopes = [f"/subscriptions/{s}" for s in sorted(self.subscriptions)]
+        scopes += [
+            f"/providers/Microsoft.Management/managementGroups/{g}"
+            for g in sorted(self.management_groups)
+        ]
+        return ["/", *scopes] if self.all_subscriptions else scopes
 
 
 @dataclass
