@@ -37,7 +37,9 @@ def rule_to_dict(spec: RuleSpec) -> dict[str, Any]:
     }
 
 
-def report_dict(result: ScanResult) -> dict[str, Any]:
+def report_dict(result: ScanResult, native: bool = False) -> dict[str, Any]:
+    """The report as plain JSON values; `native=True` leaves enums and Evidence dataclasses
+    for orjson to serialise itself (the fast path `render` uses)."""
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "amlaudit", "version": result.tool_version},
@@ -57,7 +59,7 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
         },
         "summary": result.summary(),
         "rules": [rule_to_dict(spec) for spec in result.rules],
-        "findings": [_finding_row(f) for f in result.findings],
+        "findings": [_finding_row(f) if native else f.to_dict() for f in result.findings],
         "errors": [e.to_dict() for e in result.errors],
         "coverage": [gap.to_dict() for gap in result.coverage],
         "warnings": list(result.warnings),
@@ -92,7 +94,7 @@ def dumps(document: Any) -> bytes:
 
 
 def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
-    data = dumps(report_dict(result))
+    data = dumps(report_dict(result, native=True))
     buffer = getattr(out, "buffer", None)
     if buffer is not None:
         out.flush()
