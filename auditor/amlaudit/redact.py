@@ -137,6 +137,11 @@ def scrub_text(text: str) -> str:
     return text
 
 
+# A date-time under a secret-sounding key is metadata, not a secret: storage accounts report
+# `keyCreationTime: {key1: "2025-01-01T00:00:00Z"}`, which rotation audits need.
+_TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
 def redact_tree(value: Any, path: str = "", in_container: bool = False) -> tuple[Any, list[str]]:
     """A copy of a JSON value with secrets replaced, and the paths that were redacted.
 
@@ -157,7 +162,12 @@ def _walk(value: Any, path: str, in_container: bool, found: list[str]) -> Any:
             secret_key = _is_secret_key(key_text)
             secret_here = in_container and not key_text.lower().endswith("type")
             if (
-                isinstance(item, str) and item and (secret_here or secret_key or looks_secret(item))
+                isinstance(item, str)
+                and item
+                and (
+                    ((secret_here or secret_key) and not _TIMESTAMP_RE.match(item))
+                    or looks_secret(item)
+                )
             ) and item != MARKER:
                 found.append(child_path)
                 out[key] = MARKER

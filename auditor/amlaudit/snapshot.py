@@ -375,7 +375,12 @@ def _to_resource(item: Any, path: str, position: int) -> Resource:
     if not isinstance(resource_type, str) or "/" not in resource_type:
         shown = "missing" if resource_type is None else repr(resource_type)[:80]
         raise InputError(f"{where} ({resource_id[:120]}) has no valid 'type' ({shown})")
-    return Resource(item, resource_id.strip(), resource_type.strip())
+    resource_type = resource_type.strip()
+    if "." not in resource_type.split("/", 1)[0]:
+        # Some APIs return a short type (ML outbound rules: "workspace/outboundRules"); the
+        # ID names the full one, which is what rules and indexes compare.
+        resource_type = armid.type_from_id(resource_id) or resource_type
+    return Resource(item, resource_id.strip(), resource_type)
 
 
 def _json_kind(value: Any) -> str:

@@ -79,8 +79,8 @@ def parse_size(text: str) -> int:
     return size
 
 
-def use_color(stream: object = sys.stdout) -> bool:
-    isatty = getattr(stream, "isatty", None)
+def use_color(stream: object | None = None) -> bool:
+    isatty = getattr(sys.stdout if stream is None else stream, "isatty", None)
     return (
         bool(isatty and isatty())
         and "NO_COLOR" not in os.environ
