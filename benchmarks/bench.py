@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10,100,1000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="print raw figures as JSON")
+    parser.add_argument("--no-collect", action="store_true",
+                        help="skip the live-collection benchmark (benchmarks/collect_bench.py)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = [measure(n, args.runs) for n in sizes]
@@ -153,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"startup: python -c pass {boot['python_pass_s'] * 1000:.0f} ms, amlaudit --version "
           f"{boot['version_script_s'] * 1000:.0f} ms ({boot['version_ratio']:.2f}x)")
     collect = HERE / "collect_bench.py"
-    if collect.exists() and "--no-collect" not in sys.argv:
+    if collect.exists() and not args.no_collect:
         subprocess.run([PY, str(collect)], check=False)
     return 0
 

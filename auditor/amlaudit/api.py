@@ -84,6 +84,11 @@ class UndeclaredRead(Exception):
     """
 
 
+# Enum members read once: attribute access on an Enum class costs a descriptor call, and these
+# run once per finding.
+_PASS, _FAIL, _INFO, _SKIPPED = Status.PASS, Status.FAIL, Status.INFO, Status.SKIPPED
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     status: Status
@@ -93,7 +98,7 @@ class Verdict:
 
 
 def passed(message: str, *evidence: Evidence) -> Verdict:
-    return Verdict(Status.PASS, message, evidence)
+    return Verdict(_PASS, message, evidence)
 
 
 def failed(
@@ -108,19 +113,17 @@ def failed(
     items = evidence
     if path is not None:
         items = (*evidence, Evidence(path, expected, actual))
-    return Verdict(
-        Status.FAIL, message, items, tuple(workspaces) if workspaces is not None else None
-    )
+    return Verdict(_FAIL, message, items, tuple(workspaces) if workspaces is not None else None)
 
 
 def info(message: str, *evidence: Evidence) -> Verdict:
     """A setting that is a choice rather than a weakness: reported, never gating."""
-    return Verdict(Status.INFO, message, evidence)
+    return Verdict(_INFO, message, evidence)
 
 
 def skip(reason: str) -> Verdict:
     """The rule does not apply to this resource."""
-    return Verdict(Status.SKIPPED, reason)
+    return Verdict(_SKIPPED, reason)
 
 
 @dataclass(frozen=True)

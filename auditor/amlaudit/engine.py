@@ -85,6 +85,9 @@ def evaluate(
     return Evaluation(list(rules), findings, coverage, errors)
 
 
+_SKIPPED = Status.SKIPPED
+
+
 class _TextCleaner:
     """Redacts and makes printable the text rules produce, once per distinct text: a
     1,000-workspace estate repeats the same few thousand messages 150,000 times."""
@@ -149,7 +152,7 @@ def _judge(
         message = f"rule {spec.id} raised {type(crash).__name__}: {crash}"
         verdict = Verdict(Status.ERROR, message[:500])
         coverage.append(CoverageGap(resource.id, spec.id, message[:500]))
-    if verdict.status is Status.SKIPPED and skip_reason is None:
+    if verdict.status is _SKIPPED and skip_reason is None:
         skip_reason = verdict.message
     workspaces = (
         tuple(sorted(verdict.workspaces, key=str.lower))

@@ -10,7 +10,6 @@ it); or the data is malformed (an object where a string belongs) — the last ra
 from __future__ import annotations
 
 import builtins
-from functools import lru_cache
 from typing import Any
 
 from amlaudit import armid
@@ -21,9 +20,23 @@ class DataError(Exception):
     """Resource data has a shape the rule cannot judge (wrong type at a path it reads)."""
 
 
-@lru_cache(maxsize=4096)
+_SPLITS: dict[str, tuple[str, ...]] = {}
+
+
 def _split(path: str) -> tuple[str, ...]:
-    return tuple(path.split("."))
+    parts = _SPLITS[path] = tuple(path.split("."))
+    return parts
+
+
+def _where(raw: Any, path: str) -> str:
+    """The dotted prefix of `path` whose value is not an object, for DataError messages."""
+    node = raw
+    parts = _split(path)
+    for step, part in enumerate(parts):
+        if node is not None and not isinstance(node, dict):
+            return ".".join(parts[:step]) or "resource"
+        node = node.get(part) if node is not None else None
+    return path
 
 
 def _kind(value: Any) -> str:
@@ -67,17 +80,19 @@ class Resource:
     def get(self, path: str, default: Any = None) -> Any:
         """The value at a dotted path, or `default` when any step is absent or null.
 
-        Raises DataError when a step that must be an object is something else.
+        Raises DataError when a step that must be an object is something else. This is the
+        hottest function of a scan (every rule reads through it), hence the exact-type test.
         """
         node: Any = self.raw
-        parts = _split(path)
-        for step, part in enumerate(parts):
-            if node is None:
+        for part in _SPLITS.get(path) or _split(path):
+            if type(node) is dict:
+                node = node.get(part)
+            elif node is None:
                 return default
-            if node.__class__ is not dict and not isinstance(node, dict):
-                where = ".".join(parts[:step]) or "resource"
-                raise DataError(f"{where} is {_kind(node)}, expected an object")
-            node = node.get(part)
+            elif isinstance(node, dict):
+                node = node.get(part)
+            else:
+                raise DataError(f"{_where(self.raw, path)} is {_kind(node)}, expected an object")
         return default if node is None else node
 
     def has(self, path: str) -> bool:
