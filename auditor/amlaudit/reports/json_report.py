@@ -37,9 +37,10 @@ def rule_to_dict(spec: RuleSpec) -> dict[str, Any]:
     }
 
 
-def report_dict(result: ScanResult, native: bool = False) -> dict[str, Any]:
+def report_dict(result: ScanResult, native: bool = False, findings: bool = True) -> dict[str, Any]:
     """The report as plain JSON values; `native=True` leaves enums and Evidence dataclasses
-    for orjson to serialise itself (the fast path `render` uses)."""
+    for orjson to serialise itself; `findings=False` leaves the list empty (`render` streams
+    it)."""
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "amlaudit", "version": result.tool_version},
@@ -59,7 +60,10 @@ def report_dict(result: ScanResult, native: bool = False) -> dict[str, Any]:
         },
         "summary": result.summary(),
         "rules": [rule_to_dict(spec) for spec in result.rules],
-        "findings": [_finding_row(f) if native else f.to_dict() for f in result.findings],
+        "findings": [
+            _finding_row(f) if native else f.to_dict()
+            for f in (result.findings if findings else ())
+        ],
         "errors": [e.to_dict() for e in result.errors],
         "coverage": [gap.to_dict() for gap in result.coverage],
         "warnings": list(result.warnings),
@@ -93,12 +97,31 @@ def dumps(document: Any) -> bytes:
     return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
+_FINDINGS_SLOT = b'\n  "findings": []'
+
+
 def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
-    data = dumps(report_dict(result, native=True))
+    """Stream the report: everything but the findings as one document, then each finding on
+    its own, indented as if it were inside. Bytes equal `dumps(report_dict(result))`, but the
+    150,000 finding rows of a large estate are never all in memory as JSON at once."""
+    skeleton = report_dict(result, native=True, findings=False)
+    head, slot, tail = dumps(skeleton).partition(_FINDINGS_SLOT)
+    if not slot:  # cannot happen: "findings" is a top-level key
+        raise RuntimeError("JSON report skeleton has no findings slot")
     buffer = getattr(out, "buffer", None)
+    write = buffer.write if buffer is not None else (lambda b: out.write(b.decode("utf-8")))
     if buffer is not None:
         out.flush()
-        buffer.write(data)
-        buffer.flush()
+    write(head)
+    if not result.findings:
+        write(slot)
     else:
-        out.write(data.decode("utf-8"))
+        write(b'\n  "findings": [')
+        separator = b"\n    "
+        for n, finding in enumerate(result.findings):
+            row = orjson.dumps(_finding_row(finding), option=orjson.OPT_INDENT_2)
+            write((b"," if n else b"") + separator + row.replace(b"\n", separator))
+        write(b"\n  ]")
+    write(tail)
+    if buffer is not None:
+        buffer.flush()
