@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from amlaudit.config import Config
 from amlaudit.errors import UsageError
-from amlaudit.model import Finding
+
+if TYPE_CHECKING:  # the parser is built for every command: keep this module light
+    from amlaudit.config import Config
+    from amlaudit.model import Finding
 
 MAX_LISTED = 20
 
