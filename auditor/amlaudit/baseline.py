@@ -58,20 +58,7 @@ def _from_json(document: dict[str, Any], path: str) -> LoadedReport:
     gating = {r["id"]: r.get("status", "stable") == "stable" for r in rules}
     report = LoadedReport(path, "amlaudit-json", rules=[(r["id"], r["name"]) for r in rules])
     for item in document["findings"]:
-        raw = item.get("suppression")
-        finding = Finding(
-            rule_id=str(item["rule_id"]),
-            resource_id=str(item["resource_id"]),
-            resource_type=str(item.get("resource_type", "")),
-            resource_name=str(item.get("resource_name", "")),
-            status=Status(item.get("status", "fail")),
-            severity=Severity.parse(item["severity"]) if "severity" in item else Severity.HIGH,
-            message=str(item.get("message", "")),
-            suppression=Suppression(**raw) if isinstance(raw, dict) else None,
-            baseline_state=item.get("baseline_state"),
-            gating=gating.get(item["rule_id"], True),
-            _fingerprint=str(item["fingerprint"]) if item.get("fingerprint") else None,
-        )
+        finding = Finding.from_dict(item, gating.get(item["rule_id"], True))
         report.findings.append(finding)
     errors = document.get("errors") or []
     rule_errors = sum(1 for f in report.findings if f.status is Status.ERROR)

@@ -160,6 +160,34 @@ class Finding:
     def suppressed(self) -> bool:
         return self.suppression is not None
 
+    @classmethod
+    def from_dict(cls, item: dict[str, Any], gating: bool = True) -> Finding:
+        """A finding read back from an amlaudit JSON report (merge, baseline, gate).
+
+        Lenient about optional fields, so a report from an older minor release still reads;
+        KeyError/ValueError for a row that is not a finding at all.
+        """
+        raw = item.get("suppression")
+        return cls(
+            rule_id=str(item["rule_id"]),
+            resource_id=str(item["resource_id"]),
+            resource_type=str(item.get("resource_type", "")),
+            resource_name=str(item.get("resource_name", "")),
+            status=Status(item.get("status", "fail")),
+            severity=Severity.parse(item["severity"]) if "severity" in item else Severity.HIGH,
+            message=str(item.get("message", "")),
+            evidence=tuple(
+                Evidence(str(e["path"]), e.get("expected"), e.get("actual"))
+                for e in item.get("evidence") or ()
+            ),
+            skip_reason=item.get("skip_reason"),
+            workspaces=tuple(item.get("workspaces") or ()),
+            suppression=Suppression(**raw) if isinstance(raw, dict) else None,
+            baseline_state=item.get("baseline_state"),
+            gating=gating,
+            _fingerprint=str(item["fingerprint"]) if item.get("fingerprint") else None,
+        )
+
     def sort_key(self) -> tuple[str, str]:
         """Report order: by rule, then resource ID (one finding per rule and resource)."""
         return (self.rule_id, self.resource_id.lower())

@@ -15,7 +15,7 @@ from typing import Any
 from amlaudit.api import RuleSpec, rule
 from amlaudit.engine import CoverageGap
 from amlaudit.errors import InputError
-from amlaudit.model import Evidence, Finding, ScanError, Severity, Status, Suppression
+from amlaudit.model import Finding, ScanError, Status
 from amlaudit.result import ScanResult
 from amlaudit.snapshot import SnapshotSource
 
@@ -69,25 +69,6 @@ def _stand_in(data: dict[str, Any]) -> RuleSpec:
     return spec
 
 
-def _finding(data: dict[str, Any], gating: bool) -> Finding:
-    suppression = data.get("suppression")
-    return Finding(
-        rule_id=data["rule_id"],
-        resource_id=data["resource_id"],
-        resource_type=data["resource_type"],
-        resource_name=data["resource_name"],
-        status=Status(data["status"]),
-        severity=Severity(data["severity"]),
-        message=data["message"],
-        evidence=tuple(Evidence(e["path"], e["expected"], e["actual"]) for e in data["evidence"]),
-        skip_reason=data.get("skip_reason"),
-        workspaces=tuple(data.get("workspaces", [])),
-        suppression=Suppression(**suppression) if suppression else None,
-        baseline_state=data.get("baseline_state"),
-        gating=gating,
-    )
-
-
 def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> ScanResult:
     """The union of several JSON reports; rules are matched by ID to the installed code."""
     installed = {spec.id: spec for spec in known_rules}
@@ -106,7 +87,7 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
             for data in document["rules"]:
                 rules.setdefault(data["id"], installed.get(data["id"]) or _stand_in(data))
             for data in document["findings"]:
-                finding = _finding(data, rules[data["rule_id"]].status.value == "stable")
+                finding = Finding.from_dict(data, rules[data["rule_id"]].status.value == "stable")
                 key = (finding.rule_id, finding.resource_id.lower())
                 previous = findings.get(key)
                 if previous is None or (
