@@ -481,3 +481,19 @@ def compute_not_judged(res: Resource, *compute_types: str) -> str | None:
     if not one_of(compute_type, *compute_types):
         return f"computeType {compute_type} is not {' or '.join(compute_types)}"
     return None
+
+
+def ingestion_and_query_private(res: Resource) -> Verdict:
+    """App Insights and Log Analytics share `publicNetworkAccessForIngestion/ForQuery`: both must
+    be `Disabled` (absent is open, as in the Azure Policy built-ins)."""
+    open_paths = []
+    evidence = []
+    for what in ("Ingestion", "Query"):
+        path = f"properties.publicNetworkAccessFor{what}"
+        value = res.str(path)
+        if not same(value, "Disabled"):
+            open_paths.append(what.lower())
+            evidence.append(Evidence(path, "Disabled", value))
+    if not open_paths:
+        return passed("public ingestion and query access are disabled")
+    return failed(f"public network access is open for {' and '.join(open_paths)}", *evidence)

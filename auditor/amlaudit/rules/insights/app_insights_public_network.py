@@ -1,4 +1,5 @@
-from amlaudit.api import Context, Evidence, Resource, Verdict, failed, passed, rule, same
+from amlaudit.api import Context, Resource, Verdict, rule
+from amlaudit.checks import ingestion_and_query_private
 
 
 @rule(
@@ -46,14 +47,4 @@ def app_insights_public_network(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    open_paths = []
-    evidence = []
-    for what in ("Ingestion", "Query"):
-        path = f"properties.publicNetworkAccessFor{what}"
-        value = res.str(path)
-        if not same(value, "Disabled"):
-            open_paths.append(what.lower())
-            evidence.append(Evidence(path, "Disabled", value))
-    if not open_paths:
-        return passed("public ingestion and query access are disabled")
-    return failed(f"public network access is open for {' and '.join(open_paths)}", *evidence)
+    return ingestion_and_query_private(res)
