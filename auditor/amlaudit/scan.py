@@ -39,10 +39,12 @@ def scan_snapshot(
     options: dict[str, Any] | None = None,
     options_source: str = "configuration",
     allow_empty: bool = True,
+    index: SnapshotIndex | None = None,
 ) -> ScanResult:
-    """Evaluate rules on an already-loaded snapshot (the live path arrives here too)."""
+    """Evaluate rules on an already-loaded snapshot (the live path arrives here too); `index`
+    when the caller indexed the snapshot already and keeps using it (`diff`)."""
     values = rule_options(list(rules), options or {}, options_source)
-    index = SnapshotIndex(snapshot)
+    index = index if index is not None else SnapshotIndex(snapshot)
     evaluation = evaluate(index, rules, values)
     workspaces = [_workspace_summary(ws.raw, ws.id, ws.name) for ws in index.workspaces()]
     workspaces.sort(key=lambda w: str(w["id"]).lower())
