@@ -23,7 +23,7 @@ def render(report: DriftReport, out: TextIO, verdict: DiffVerdict, verbose: bool
         for section in group:
             told: set[str] = set()
             items = [list(item_lines(item, report.attributions, told)) for item in section.items]
-            blocks.append({"section": section, "items": items})
+            blocks.append({"section": section, "entries": items})
         if blocks:
             groups.append({"heading": heading, "css": heading.split()[-1], "blocks": blocks})
     template = _environment().get_template("diff.html.j2")

@@ -69,7 +69,8 @@ def render(report: DriftReport, out: TextIO, verdict: DiffVerdict, verbose: bool
             lines.append(f"- not comparable (redacted): {hidden} value(s) redacted on both sides")
     if budget[0] < 0:
         lines += ["", f"_{-budget[0]} more row(s) left out: see the JSON output._"]
-    lines += ["", escape(summary_line(report), 2000), "", f"**{escape(verdict.line, 2000)}**", ""]
+    # our own words, no estate text: left unescaped so they read naturally
+    lines += ["", summary_line(report), "", f"**{verdict.line}**", ""]
     out.write("\n".join(lines))
 
 
@@ -78,15 +79,16 @@ def _section(
 ) -> list[str]:
     title = f"workspace {section.name}" if section.workspace_id else "outside any workspace"
     lines = ["", f"**{escape(title)}**", "", "| change | what | detail |", "|---|---|---|"]
+    told: set[str] = set()  # say who changed a resource once per workspace
     for item in section.items:
         budget[0] -= 1
         if budget[0] < 0:
             continue
-        lines.append(_row(item, attributions))
+        lines.append(_row(item, attributions, told))
     return lines
 
 
-def _row(item: Item, attributions: Mapping[str, Attribution]) -> str:
+def _row(item: Item, attributions: Mapping[str, Attribution], told: set[str]) -> str:
     if isinstance(item, FindingChange):
         what = f"{item.severity.value.upper()} {item.rule_id} {item.resource_name}"
         detail = item.message
@@ -113,8 +115,10 @@ def _row(item: Item, attributions: Mapping[str, Attribution]) -> str:
             for name, values in sorted(item.removed.items())
             if values
         )
-    attribution = attributions.get(getattr(item, "resource_id", ""))
-    if attribution is not None:
+    resource_id = getattr(item, "resource_id", "")
+    attribution = attributions.get(resource_id)
+    if attribution is not None and resource_id not in told:
+        told.add(resource_id)
         detail += (
             f" (changed by {attribution.changed_by} via {attribution.client_type} at "
             f"{attribution.timestamp})"
