@@ -45,7 +45,11 @@ class FakeEstate:
         resources: list[dict[str, Any]],
         extra_subscriptions: Sequence[str] = (),
         management_groups: dict[str, list[str]] | None = None,
+        changes: Sequence[dict[str, Any]] = (),
     ) -> None:
+        # Resource Graph `resourcechanges` rows (Microsoft.Resources/changes), as the service
+        # returns them: {id, properties: {targetResourceId, changeType, changeAttributes, ...}}
+        self.changes = list(changes)
         self.by_key: dict[str, dict[str, Any]] = {}
         self.by_collection: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.groups: set[str] = set()
@@ -152,6 +156,12 @@ class FakeEstate:
             subs |= set(self.subscriptions_in(group))
         subs = {s for s in subs if s in self.subscriptions and s not in hidden}
         types = set(re.findall(r"'([a-z0-9.]+/[a-z0-9./]+)'", text))
+        if text.startswith("resourcechanges"):
+            return [
+                {**row, "subscriptionId": sub}
+                for row in self.changes
+                if (sub := armid.subscription_id(row["properties"]["targetResourceId"])) in subs
+            ]
         if text.startswith("resourcecontainers"):
             return [
                 {

@@ -42,8 +42,11 @@ class FakeArm:
         extra_subscriptions: Sequence[str] = (),
         management_groups: dict[str, list[str]] | None = None,
         graph_quota: int | None = None,
+        resource_changes: Sequence[dict[str, Any]] = (),
     ) -> None:
-        self.estate = FakeEstate(resources, extra_subscriptions, management_groups)
+        self.estate = FakeEstate(
+            resources, extra_subscriptions, management_groups, resource_changes
+        )
         self.faults = Faults()
         self.page_size = page_size
         self.graph_quota = graph_quota

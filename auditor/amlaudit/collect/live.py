@@ -103,11 +103,17 @@ def live_scope(args: argparse.Namespace) -> LiveScope:
 
 
 def collect(
-    args: argparse.Namespace, scope: LiveScope, types: Iterable[str], full: bool
+    args: argparse.Namespace,
+    scope: LiveScope,
+    types: Iterable[str],
+    full: bool,
+    changes: bool = False,
 ) -> LiveRun:
-    """Collect the scope for `types` (or every known type when `full`); never raises for
+    """Collect the scope for `types` (or every known type when `full`), and with `changes`
+    the last 14 days of Resource Graph change records of what was collected; never raises for
     what Azure answers, only for what stops collection from starting."""
     from amlaudit.collect.arm import ArmClient, ArmOptions
+    from amlaudit.collect.changes import collect_changes
     from amlaudit.collect.collector import Collector
     from amlaudit.collect.credentials import check_credential, make_credential
     from amlaudit.collect.envelope import build_envelope, to_snapshot
@@ -141,6 +147,13 @@ def collect(
         progress = Progress(enabled=None if not args.quiet else False)
         collector = Collector(client, plan, args.concurrency, deadline, progress)
         collection = collector.run(targets.subscriptions, scope.resource_groups, targets.verified)
+        change_data = (
+            collect_changes(
+                client, collection.subscriptions, [r["id"] for r in collection.resources], deadline
+            )
+            if changes
+            else None
+        )
     finally:
         client.close()
     collection.errors = sorted({*collection.errors, *targets.errors}, key=lambda e: e.sort_key())
@@ -156,6 +169,7 @@ def collect(
             "discovery": targets.discovery,
             "subscriptions_without_ml": targets.skipped_without_ml,
             "api_versions": plan.api_versions,
+            **({"resource_changes": change_data} if change_data is not None else {}),
         },
     )
     if not args.quiet:

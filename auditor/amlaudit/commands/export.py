@@ -38,6 +38,12 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         help="also collect the types the rules in DIR read",
     )
+    parser.add_argument(
+        "--no-resource-changes",
+        action="store_true",
+        help="do not read Resource Graph's last 14 days of changes (stored for 'amlaudit diff' "
+        "to name who changed what)",
+    )
     add_live_arguments(parser)
     parser.set_defaults(handler=run)
 
@@ -56,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         )
     rules = load_rules(find_packs(args.rules_path))
     types = {t for spec in rules for t in spec.all_types}
-    live = collect(args, scope, types, full=True)
+    live = collect(args, scope, types, full=True, changes=not args.no_resource_changes)
     write_text(args.output, lambda stream: write_envelope(live.envelope, stream))
     if live.collection.errors and not args.allow_incomplete:
         return EXIT_INCOMPLETE
