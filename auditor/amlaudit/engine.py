@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from amlaudit.api import Context, IncompleteData, MissingReference, RuleSpec, Verdict
+from amlaudit.display import DisplayNames
 from amlaudit.index import SnapshotIndex
 from amlaudit.model import Evidence, Finding, RuleStatus, ScanError, Status
 from amlaudit.redact import MARKER, printable, redact_tree, scrub_text
@@ -49,6 +50,7 @@ def evaluate(
     findings: list[Finding] = []
     coverage: list[CoverageGap] = []
     texts = _TextCleaner()
+    names = DisplayNames(index)
     for spec in rules:
         gating = spec.status is RuleStatus.STABLE
         context = Context(index, options, spec.all_types)
@@ -57,6 +59,7 @@ def evaluate(
         for type_key, display_type in sorted(canonical.items()):
             for resource in index.of_type(type_key):
                 finding = _judge(spec, resource, display_type, context, index, coverage, texts)
+                finding.display_name = names(resource)
                 finding.gating = gating
                 findings.append(finding)
         if len(canonical) > 1:  # each type list is already in report order; interleave them
