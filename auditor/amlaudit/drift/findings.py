@@ -102,6 +102,7 @@ def _change(kind: FindingChangeKind, o: Finding | None, n: Finding | None) -> Fi
         resource_id=some.resource_id,
         resource_type=some.resource_type,
         resource_name=some.resource_name,
+        display_name=some.shown_name,
         fingerprint=some.fingerprint,
         old_status=o.status if o else None,
         new_status=n.status if n else None,

@@ -90,7 +90,7 @@ def _section(
 
 def _row(item: Item, attributions: Mapping[str, Attribution], told: set[str]) -> str:
     if isinstance(item, FindingChange):
-        what = f"{item.severity.value.upper()} {item.rule_id} {item.resource_name}"
+        what = f"{item.severity.value.upper()} {item.rule_id} {item.display_name}"
         detail = item.message
         kind = item.kind.value.replace("_", " ")
     elif isinstance(item, ResourceChange):

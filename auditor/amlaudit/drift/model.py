@@ -65,6 +65,7 @@ class FindingChange:
     resource_id: str
     resource_type: str
     resource_name: str
+    display_name: str  # what reports show (workspace-qualified children, amlaudit.display)
     fingerprint: str
     old_status: Status | None
     new_status: Status | None
@@ -103,6 +104,7 @@ class FindingChange:
             "resource_id": self.resource_id,
             "resource_type": self.resource_type,
             "resource_name": self.resource_name,
+            "display_name": self.display_name,
             "fingerprint": self.fingerprint,
             "old_status": self.old_status.value if self.old_status else None,
             "new_status": self.new_status.value if self.new_status else None,

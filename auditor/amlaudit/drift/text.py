@@ -88,7 +88,7 @@ def item_lines(
         if item.old_severity and item.new_severity and item.old_severity != item.new_severity:
             severity = f"{item.old_severity.value.upper()} -> {item.new_severity.value.upper()}"
         statuses = f" [{_status(item.old_status)} -> {_status(item.new_status)}]"
-        yield f"{label} {severity} {item.rule_id} {item.resource_name}{statuses}: {show(item.message)}"
+        yield f"{label} {severity} {item.rule_id} {item.display_name}{statuses}: {show(item.message)}"
         yield from _attribution(item.resource_id, attributions, told)
     elif isinstance(item, ResourceChange):
         marker = " [security-relevant]" if item.security_relevant else ""
