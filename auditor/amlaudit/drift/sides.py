@@ -15,8 +15,9 @@ from amlaudit.index import SnapshotIndex
 from amlaudit.model import Finding, ScanError, Status
 from amlaudit.snapshot import Snapshot, load
 
-# Our JSON report starts with this key (reports/json_report.py); a snapshot never has it.
-_REPORT_MARK = b'"schema_version"'
+# Our JSON report starts with this key (reports/json_report.py); a snapshot never has it. A
+# SARIF log is told by its version key and refused with a clear message.
+_REPORT_MARKS = (b'"schema_version"', b'"runs"', b'sarif')
 _SNIFF_BYTES = 512
 
 
@@ -51,7 +52,8 @@ def is_report(path: str) -> bool:
             head = handle.read(_SNIFF_BYTES)
     except OSError:
         return False  # the snapshot loader says precisely what is wrong
-    return _REPORT_MARK in head.lstrip(b"\xef\xbb\xbf \t\r\n{")[:64]
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n{")[:64]
+    return any(mark in start for mark in _REPORT_MARKS)
 
 
 def load_side(
