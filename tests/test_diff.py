@@ -277,6 +277,8 @@ def test_role_assignments_added_at_the_subscription_and_on_a_dependency(
     assert on_storage["principal_type"] == "User" and on_storage["direction"] == "worse"
     worse = {w["workspace_id"] for w in document["headline"]["worse"]}
     assert WS_DEV in worse
+    listed = {r["resource_id"] for r in document["resources"]}
+    assert not listed & {r["assignment_id"] for r in document["role_assignments"]}
 
 
 def test_a_custom_role_that_gained_a_permission(tmp_path: Path, diff: Any) -> None:

@@ -40,6 +40,11 @@ class Attributor:
                 self._note = f"Resource Graph change data was not collected: {reason}"
         self._gap_days = _days_between(old.collected_at, new.collected_at)
 
+    @property
+    def unavailable(self) -> str | None:
+        """Why no resource can be attributed at all, or None when change data was read."""
+        return None if self._status == "collected" else self._note
+
     def attribute(self, resource_id: str) -> Attribution:
         if self._status != "collected":
             return Attribution("unavailable", self._note)

@@ -44,7 +44,13 @@ def compare(old: Side, new: Side, readers: Readers) -> Drift:
         resources, secrets = config.resources, config.secrets
         rbac = diff_rbac(old.index, new.index)
         roles, definitions = rbac.assignments, rbac.definitions
+        # an assignment or custom role RBAC drift reports is not listed again as a resource
+        told = {r.assignment_id.lower() for r in roles}
+        told |= {d.definition_id.lower() for d in definitions}
+        resources = [c for c in resources if c.resource_id.lower() not in told]
         attributor = Attributor(old, new)
+        if attributor.unavailable is not None:
+            notes.append(f"who changed what is unknown: {attributor.unavailable}")
         regressed = {f.resource_id: None for f in finding_diff.regressions}
         regressed.update({c.resource_id: None for c in resources if c.direction is Direction.WORSE})
         attributions = {rid: attributor.attribute(rid) for rid in sorted(regressed, key=str.lower)}

@@ -117,7 +117,11 @@ def _row(item: Item, attributions: Mapping[str, Attribution], told: set[str]) ->
         )
     resource_id = getattr(item, "resource_id", "")
     attribution = attributions.get(resource_id)
-    if attribution is not None and resource_id not in told:
+    if (
+        attribution is not None
+        and resource_id not in told
+        and attribution.status != "unavailable"  # said once in the notes
+    ):
         told.add(resource_id)
         detail += (
             f" (changed by {attribution.changed_by} via {attribution.client_type} at "

@@ -17,7 +17,7 @@ from amlaudit.snapshot import Snapshot, load
 
 # Our JSON report starts with this key (reports/json_report.py); a snapshot never has it. A
 # SARIF log is told by its version key and refused with a clear message.
-_REPORT_MARKS = (b'"schema_version"', b'"runs"', b'sarif')
+_REPORT_MARKS = (b'"schema_version"', b'"runs"', b"sarif")
 _SNIFF_BYTES = 512
 
 

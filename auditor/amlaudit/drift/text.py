@@ -122,8 +122,8 @@ def _attribution(
     resource_id: str, attributions: Mapping[str, Attribution], told: set[str]
 ) -> Iterator[str]:
     attribution = attributions.get(resource_id)
-    if attribution is None or resource_id in told:
-        return
+    if attribution is None or resource_id in told or attribution.status == "unavailable":
+        return  # "unavailable" holds for every resource: the notes say it once
     told.add(resource_id)
     if attribution.status == "found":
         yield (
