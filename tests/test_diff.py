@@ -153,6 +153,9 @@ def test_a_fix_is_better_and_passes_the_gate(tmp_path: Path, diff: Any) -> None:
     assert ("AML001", WS_DEV) in {(f["rule_id"], f["resource_id"]) for f in fixed}
     assert kinds(document, "new_failing") == []
     assert document["headline"]["better"][0]["workspace_id"] == WS_DEV
+    [change] = document["resources"]
+    assert change["security_relevant"] and change["direction"] == "better"
+    assert document["headline"]["worse"] == [], "a change that fixed a finding is not worse"
     assert document["summary"]["fixed"] == len(fixed)
 
 

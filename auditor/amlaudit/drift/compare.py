@@ -3,7 +3,8 @@ drift and secret notes only when both sides are snapshots (a report holds no res
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 
 from amlaudit.drift.attribution import Attributor
 from amlaudit.drift.config import Readers, diff_config
@@ -13,6 +14,7 @@ from amlaudit.drift.model import (
     Attribution,
     Direction,
     DriftReport,
+    FindingChange,
     ResourceChange,
     SideInfo,
 )
@@ -47,7 +49,14 @@ def compare(old: Side, new: Side, readers: Readers) -> Drift:
         # an assignment or custom role RBAC drift reports is not listed again as a resource
         told = {r.assignment_id.lower() for r in roles}
         told |= {d.definition_id.lower() for d in definitions}
-        resources = [c for c in resources if c.resource_id.lower() not in told]
+        by_resource: dict[str, list[FindingChange]] = defaultdict(list)
+        for finding in finding_diff.changes:
+            by_resource[finding.resource_id.lower()].append(finding)
+        resources = [
+            _judged(c, by_resource[c.resource_id.lower()])
+            for c in resources
+            if c.resource_id.lower() not in told
+        ]
         attributor = Attributor(old, new)
         if attributor.unavailable is not None:
             notes.append(f"who changed what is unknown: {attributor.unavailable}")
@@ -73,6 +82,17 @@ def compare(old: Side, new: Side, readers: Readers) -> Drift:
         attributions=attributions,
     )
     return Drift(report, finding_diff.regressions)
+
+
+def _judged(change: ResourceChange, findings: list[FindingChange]) -> ResourceChange:
+    """Mark a security-relevant change that fixed findings (of this resource) of the rules
+    reading it and made none worse, so it reads as better, not worse."""
+    if not change.security_relevant:
+        return change
+    moved = {f.direction for f in findings if f.rule_id in change.readers}
+    if Direction.BETTER in moved and Direction.WORSE not in moved:
+        return replace(change, fixes=True)
+    return change
 
 
 def _info(side: Side) -> SideInfo:

@@ -150,14 +150,24 @@ class ResourceChange:
     workspaces: tuple[str, ...]
     paths: tuple[PathChange, ...] = ()
     recreation: dict[str, Any] = field(default_factory=dict)  # marker path -> [old, new]
+    # the rules reading the changed paths fixed findings here and made none worse
+    fixes: bool = False
 
     @property
     def security_relevant(self) -> bool:
         return any(p.security_relevant for p in self.paths)
 
     @property
+    def readers(self) -> frozenset[str]:
+        return frozenset(rule for p in self.paths for rule in p.rules)
+
+    @property
     def direction(self) -> Direction:
-        return Direction.WORSE if self.security_relevant else Direction.NEUTRAL
+        """A security-relevant change is in the headline unless it demonstrably fixed
+        something: a change that moved no verdict still deserves a look."""
+        if not self.security_relevant:
+            return Direction.NEUTRAL
+        return Direction.BETTER if self.fixes else Direction.WORSE
 
     def to_dict(self) -> dict[str, Any]:
         return {
