@@ -35,6 +35,7 @@ from amlaudit import armid
 from amlaudit.depscope import Dependency, Usage
 from amlaudit.index import SnapshotIndex
 from amlaudit.model import Evidence, RuleStatus, Severity, Status
+from amlaudit.own_identities import OWNER_TYPES, DocumentedAssignment, OwnIdentity
 from amlaudit.resource import DataError, Resource, item_get, one_of, same
 
 __all__ = [
@@ -375,6 +376,17 @@ class Context:
         uses inherited from its hub carry `via`)."""
         self._declared("Microsoft.MachineLearningServices/workspaces")
         return self.index.dependency_scope.uses_of(resource)
+
+    def documented_own_assignment(
+        self, principal_id: str, role_id: str, scope: str
+    ) -> tuple[OwnIdentity, DocumentedAssignment] | None:
+        """The estate's own identity and the documented row when (principal, role, scope) is a
+        role assignment Microsoft documents as required for a workspace's, compute's or
+        endpoint's managed identity; None otherwise. Declare the ML workspace, compute and
+        online endpoint types in `reads` to use it."""
+        for owner_type in OWNER_TYPES:
+            self._declared(owner_type)
+        return self.index.own_identities.documented(principal_id, role_id, scope)
 
     def _check_complete(self, scope: str, resource_type: str) -> None:
         errors = self.index.errors_covering(scope, resource_type)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from amlaudit import armid
 from amlaudit.depscope import WORKSPACE_TYPE, DependencyScope
 from amlaudit.model import ScanError
+from amlaudit.own_identities import OwnIdentities
 from amlaudit.resource import Resource
 from amlaudit.snapshot import SUBSCRIPTION_TYPE, Snapshot
 
@@ -31,6 +32,7 @@ class SnapshotIndex:
         self.at_scope: dict[str, list[Resource]] = defaultdict(list)
         self.subscriptions: list[str] = []
         self._scope: DependencyScope | None = None
+        self._identities: OwnIdentities | None = None
         self._within: dict[str, list[str]] = {}
         self._affected: dict[str, tuple[str, ...]] = {}
         self._values: dict[tuple[str, str], dict[str, list[Resource]]] = {}
@@ -118,6 +120,14 @@ class SnapshotIndex:
         if self._scope is None:
             self._scope = DependencyScope(self)
         return self._scope
+
+    @property
+    def own_identities(self) -> OwnIdentities:
+        """The managed identities of the estate's workspaces, computes and endpoints: built
+        once, on first use."""
+        if self._identities is None:
+            self._identities = OwnIdentities(self)
+        return self._identities
 
     def referrers(self, resource_id: str) -> list[Resource]:
         """The ML workspaces that use this resource (the dependency scope's dependents)."""
