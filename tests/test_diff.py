@@ -257,6 +257,13 @@ def test_role_assignments_added_at_the_subscription_and_on_a_dependency(
                 f"/subscriptions/{SUB}", "6c1f0d5a-1111-4a4a-8b8b-000000000001", OWNER, "User"
             ),
             assignment(ST_DEV, "6c1f0d5a-2222-4a4a-8b8b-000000000002", BLOB_CONTRIBUTOR, "User"),
+            # the data lake both workspaces reach through a datastore (the dependency scope)
+            assignment(
+                f"/subscriptions/{SUB}/resourceGroups/rg-data-platform",
+                "6c1f0d5a-4444-4a4a-8b8b-000000000004",
+                BLOB_CONTRIBUTOR,
+                "Group",
+            ),
             assignment(
                 f"/subscriptions/{SUB}/resourceGroups/rg-unrelated",
                 "6c1f0d5a-3333-4a4a-8b8b-000000000003",
@@ -271,7 +278,11 @@ def test_role_assignments_added_at_the_subscription_and_on_a_dependency(
     assert set(roles) == {
         "6c1f0d5a-1111-4a4a-8b8b-000000000001",
         "6c1f0d5a-2222-4a4a-8b8b-000000000002",
+        "6c1f0d5a-4444-4a4a-8b8b-000000000004",
     }, "an assignment on a scope no workspace depends on is not RBAC drift of the estate"
+    above_datastore_target = roles["6c1f0d5a-4444-4a4a-8b8b-000000000004"]
+    assert above_datastore_target["reach"] == "dependency"
+    assert len(above_datastore_target["workspaces"]) == 2
     at_subscription = roles["6c1f0d5a-1111-4a4a-8b8b-000000000001"]
     assert at_subscription["kind"] == "added" and at_subscription["reach"] == "above"
     assert WS_DEV in at_subscription["workspaces"] and len(at_subscription["workspaces"]) == 2

@@ -22,6 +22,7 @@ from typing import Any
 
 from amlaudit import armid
 from amlaudit.api import Context, RuleSpec, Verdict
+from amlaudit.depscope import Usage
 from amlaudit.reads import ReadPath, render
 from amlaudit.resource import Resource
 from amlaudit.scan import scan_snapshot
@@ -202,8 +203,10 @@ class _TracingContext(Context):
         self._recorder.reads.add(((resource_type.lower(), "", ""), path))
         return self._many(super().with_value(resource_type, path, value))
 
-    def workspaces_using(self, resource: Resource) -> list[Resource]:
-        return self._many(super().workspaces_using(resource))
+    def workspaces_using(
+        self, resource: Resource, *usages: Usage, inherited: bool = True
+    ) -> list[Resource]:
+        return self._many(super().workspaces_using(resource, *usages, inherited=inherited))
 
 
 def _traced(spec: RuleSpec, recorder: _Recorder) -> RuleSpec:

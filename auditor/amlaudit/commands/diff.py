@@ -13,7 +13,14 @@ import sys
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any, TextIO
 
-from amlaudit.commands.common import add_rule_arguments, load_config_for, parse_size, resolve_rules
+from amlaudit.commands.common import (
+    add_rule_arguments,
+    add_scope_argument,
+    dependency_scope,
+    load_config_for,
+    parse_size,
+    resolve_rules,
+)
 from amlaudit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -66,12 +73,13 @@ def register(subparsers: Any) -> None:
     )
     gate.add_argument("--include-preview", action="store_true", help="let preview rules gate too")
     add_rule_arguments(parser)
+    add_scope_argument(parser.add_argument_group("dependency scope (as for 'scan')"))
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from amlaudit.drift.compare import compare
-    from amlaudit.drift.sides import load_side
+    from amlaudit.drift.sides import ScanSettings, load_side
     from amlaudit.drift.verdict import judge
     from amlaudit.gate import GatePolicy, parse_fail_on
     from amlaudit.output import check_not_inputs, parse_outputs, write_text
@@ -95,10 +103,15 @@ def run(args: argparse.Namespace) -> int:
         if args.max_input_size
         else int(config.get("max-input-size", DEFAULT_MAX_INPUT_BYTES))
     )
-    options = dict(config.get("options", {}))
-    source = config.path or "configuration"
-    old = load_side("old", args.old, rules, options, source, max_size)
-    new = load_side("new", args.new, rules, options, source, max_size)
+    settings = ScanSettings(
+        rules=rules,
+        options=dict(config.get("options", {})),
+        options_source=config.path or "configuration",
+        max_input_size=max_size,
+        dependency_scope=dependency_scope(args, config),
+    )
+    old = load_side("old", args.old, settings)
+    new = load_side("new", args.new, settings)
     drift = compare(old, new, cache(readers))
     verdict = judge(drift, policy)
     text_on_stdout = False

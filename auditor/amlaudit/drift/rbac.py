@@ -3,7 +3,8 @@ definitions whose permissions changed.
 
 An assignment reaches a workspace when its scope is the workspace or inside it, above it
 (resource group, subscription, management group, tenant root), or on, above or inside any
-resource the workspace depends on (its storage, vault, registry, ...).
+resource in the workspace's dependency scope (`amlaudit.depscope`: its storage, vault,
+registry, datastore and connection targets, its hub's, ...).
 """
 
 from __future__ import annotations
@@ -91,15 +92,8 @@ def _covers(scope: str, target: str) -> bool:
 
 
 def dependencies(index: SnapshotIndex, workspace: Resource) -> list[str]:
-    """Keys of the resources a workspace depends on, as its properties name them."""
-    from amlaudit.index import WORKSPACE_REFERENCES
-
-    found = []
-    for path in WORKSPACE_REFERENCES:
-        value = workspace.get(path)
-        if isinstance(value, str) and value.startswith("/"):
-            found.append(armid.key(value))
-    return found
+    """Keys of the resources a workspace uses: its dependency scope (`amlaudit.depscope`)."""
+    return [armid.key(d.resource_id) for d in index.dependency_scope.dependencies_of(workspace)]
 
 
 def _role_names(index: SnapshotIndex) -> dict[str, str]:

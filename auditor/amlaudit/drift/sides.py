@@ -10,6 +10,7 @@ from typing import Any
 
 from amlaudit import armid
 from amlaudit.api import RuleSpec
+from amlaudit.depscope import ScopeMode
 from amlaudit.errors import InputError
 from amlaudit.index import SnapshotIndex
 from amlaudit.model import Finding, ScanError, Status
@@ -56,17 +57,21 @@ def is_report(path: str) -> bool:
     return any(mark in start for mark in _REPORT_MARKS)
 
 
-def load_side(
-    label: str,
-    path: str,
-    rules: Sequence[RuleSpec],
-    options: dict[str, Any],
-    options_source: str,
-    max_input_size: int,
-) -> Side:
+@dataclass(frozen=True)
+class ScanSettings:
+    """How a snapshot side is scanned: as `scan` would with the same options."""
+
+    rules: Sequence[RuleSpec]
+    options: dict[str, Any]
+    options_source: str
+    max_input_size: int
+    dependency_scope: ScopeMode = ScopeMode.USED
+
+
+def load_side(label: str, path: str, settings: ScanSettings) -> Side:
     if is_report(path):
         return _report_side(label, path)
-    return _snapshot_side(label, load([path], max_input_size), path, rules, options, options_source)
+    return _snapshot_side(label, load([path], settings.max_input_size), path, settings)
 
 
 def _report_side(label: str, path: str) -> Side:
@@ -90,18 +95,19 @@ def _report_side(label: str, path: str) -> Side:
     )
 
 
-def _snapshot_side(
-    label: str,
-    snapshot: Snapshot,
-    path: str,
-    rules: Sequence[RuleSpec],
-    options: dict[str, Any],
-    options_source: str,
-) -> Side:
+def _snapshot_side(label: str, snapshot: Snapshot, path: str, settings: ScanSettings) -> Side:
     from amlaudit.scan import scan_snapshot
 
     index = SnapshotIndex(snapshot)
-    result = scan_snapshot(snapshot, rules, options, options_source, True, index)
+    result = scan_snapshot(
+        snapshot,
+        settings.rules,
+        settings.options,
+        settings.options_source,
+        allow_empty=True,
+        dependency_scope=settings.dependency_scope,
+        index=index,
+    )
     incomplete = []
     if result.errors:
         incomplete.append(f"{len(result.errors)} collection error(s)")
@@ -114,7 +120,7 @@ def _snapshot_side(
         path=path,
         kind="snapshot",
         findings=result.findings,
-        rule_ids=frozenset(spec.id for spec in rules),
+        rule_ids=frozenset(spec.id for spec in settings.rules),
         incomplete=incomplete,
         index=index,
         collected_at=source.collected_at if source else None,
