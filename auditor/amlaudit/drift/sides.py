@@ -47,14 +47,17 @@ class Side:
 
 
 def is_report(path: str) -> bool:
-    """An amlaudit JSON report, told from a snapshot by its first key."""
+    """An amlaudit JSON report (or a SARIF log, refused later), told from a snapshot by its
+    first key; a snapshot's first keys are `format`, `value`, `data` or a resource's."""
     try:
         with Path(path).open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except OSError:
         return False  # the snapshot loader says precisely what is wrong
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n{")[:64]
-    return any(mark in start for mark in _REPORT_MARKS)
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not start.startswith(b"{"):
+        return False  # an array of resources
+    return any(mark in start[:64] for mark in _REPORT_MARKS)
 
 
 @dataclass(frozen=True)
