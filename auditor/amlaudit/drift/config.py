@@ -112,7 +112,7 @@ def _redacted_notes(
     raw_old: Mapping[str, Any],
     raw_new: Mapping[str, Any],
 ) -> list[SecretNote]:
-    marked = [path for path, value in new.items() if value == MARKER]
+    marked = sorted(path for path, value in new.items() if value == MARKER)
     return redacted_on_both(resource.id, marked, old, new, raw_old, raw_new) if marked else []
 
 
