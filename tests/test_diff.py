@@ -125,6 +125,28 @@ def test_a_regressed_setting_is_a_new_failing_finding_and_a_security_relevant_ch
     assert document["verdict"]["exit_code"] == 1
 
 
+def test_accepted_risk_is_listed_but_does_not_gate(tmp_path: Path, diff: Any) -> None:
+    old, new = pair(tmp_path, open_dev_workspace)
+    suppressions = tmp_path / "suppressions.yaml"
+    suppressions.write_text(
+        "version: 1\nsuppressions:\n"
+        f"  - rule: AML001\n    resource: {json.dumps(WS_DEV)}\n"
+        "    justification: temporary partner access\n"
+        "    owner: ml-platform@contoso.com\n    expires: 2026-06-30\n",
+        encoding="utf-8",
+    )
+    run = diff(old, new, "-o", "json", "--suppressions", str(suppressions))
+    document = as_json(run)
+    [aml001] = [f for f in kinds(document, "new_failing") if f["rule_id"] == "AML001"]
+    assert aml001["suppressed"] is True
+    assert run.code == (1 if document["verdict"]["gating"] else 0)
+    assert (
+        "AML001"
+        not in {f["rule_id"] for f in kinds(document, "new_failing") if not f["suppressed"]}
+        or run.code == 1
+    )
+
+
 def test_text_leads_with_what_got_worse_and_ends_with_the_verdict(
     tmp_path: Path, diff: Any
 ) -> None:

@@ -24,7 +24,10 @@ from amlaudit.commands.common import (
 from amlaudit.errors import UsageError
 
 if TYPE_CHECKING:
+    from amlaudit.api import RuleSpec
+    from amlaudit.config import Config
     from amlaudit.drift.model import DriftReport
+    from amlaudit.drift.sides import Side
     from amlaudit.drift.verdict import DiffVerdict
 
 DIFF_FORMATS = {
@@ -72,6 +75,12 @@ def register(subparsers: Any) -> None:
         help="do not exit 3 when either side has collection or rule errors",
     )
     gate.add_argument("--include-preview", action="store_true", help="let preview rules gate too")
+    gate.add_argument(
+        "--suppressions",
+        metavar="FILE",
+        help="accepted risk, as for 'scan' (default: .amlaudit/suppressions.yaml when present): "
+        "a suppressed finding that got worse is listed but does not gate",
+    )
     add_rule_arguments(parser)
     add_scope_argument(parser.add_argument_group("dependency scope (as for 'scan')"))
     parser.set_defaults(handler=run)
@@ -112,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
     )
     old = load_side("old", args.old, settings)
     new = load_side("new", args.new, settings)
+    _accept_risk([old, new], rules, args, config)
     drift = compare(old, new, cache(readers))
     verdict = judge(drift, policy)
     text_on_stdout = False
@@ -122,6 +132,24 @@ def run(args: argparse.Namespace) -> int:
     if not text_on_stdout:
         print(verdict.line, file=sys.stderr)
     return verdict.exit_code
+
+
+def _accept_risk(
+    sides: list[Side], rules: list[RuleSpec], args: argparse.Namespace, config: Config
+) -> None:
+    """Suppressions on the snapshot sides, as `scan` applies them (a report side carries its
+    own); warnings such as an expired entry go to stderr."""
+    from amlaudit.result import scan_time
+    from amlaudit.suppress import suppress
+
+    known = [(spec.id, spec.name) for spec in rules]
+    explicit = args.suppressions or config.get("suppressions")
+    for side in sides:
+        if side.kind != "snapshot":
+            continue
+        for warning in suppress(side.findings, known, explicit, config, scan_time().date()):
+            if side.label == "new":  # the same entries warn once, for tonight's side
+                print(f"amlaudit: warning: {warning}", file=sys.stderr)
 
 
 def _produce(
