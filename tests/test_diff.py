@@ -470,6 +470,19 @@ def test_hostile_names_are_escaped_in_html_and_markdown(tmp_path: Path, diff: An
     assert markdown.rstrip().endswith("(exit 1)**")
 
 
+def test_markdown_stays_under_the_comment_limit(tmp_path: Path, diff: Any) -> None:
+    def churn_everything(document: dict[str, Any]) -> None:
+        for resource in document["resources"]:
+            resource.setdefault("tags", {})["owner"] = "someone-else"
+
+    old, new = pair(tmp_path, churn_everything)
+    document = as_json(diff(old, new, "-o", "json"))
+    assert len(document["resources"]) > 60
+    markdown = diff(old, new, "-o", "markdown").stdout
+    assert len(markdown) < 65_536
+    assert "more row(s) left out: see the JSON output" in markdown
+
+
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, diff: Any) -> None:
     missing = diff(str(tmp_path / "nope.json"), str(FIXTURES / "hardened.json"))
     assert missing.code == 2
