@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -30,6 +30,14 @@ class VolatileTable:
     by_type: Mapping[str, tuple[tuple[str, ...], ...]]
     unordered: frozenset[tuple[str, ...]]
     recreation: tuple[str, ...]
+
+    @cached_property
+    def anywhere(self) -> frozenset[str]:
+        """Keys ignored at any depth (`**.etag`): one walk drops them all, instead of one
+        walk of the whole resource per key."""
+        return frozenset(
+            path[1] for path in self.everywhere if len(path) == 2 and path[0] == _ANY_DEPTH
+        )
 
     def ignored(self, type_key: str) -> tuple[tuple[str, ...], ...]:
         return self.everywhere + self.by_type.get(type_key, ())
@@ -65,8 +73,10 @@ def normalize(raw: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(body.get("location"), str):
         body["location"] = body["location"].replace(" ", "").lower()
     for path in table.ignored(type_key):
+        if len(path) == 2 and path[0] == _ANY_DEPTH:
+            continue  # a key ignored at any depth: dropped in the one walk below
         body = _without(body, path)
-    cleaned = _clean(body, (), table.unordered)
+    cleaned = _clean(body, (), table.unordered, table.anywhere)
     return cleaned if isinstance(cleaned, dict) else {}
 
 
@@ -130,17 +140,25 @@ def _without_anywhere(node: Any, path: tuple[str, ...]) -> Any:
     return {key: _without_anywhere(value, path) for key, value in trimmed.items()}
 
 
-def _clean(node: Any, path: tuple[str, ...], unordered: frozenset[tuple[str, ...]]) -> Any:
-    """Drop empty values and sort the arrays the table lists as sets."""
+def _clean(
+    node: Any,
+    path: tuple[str, ...],
+    unordered: frozenset[tuple[str, ...]],
+    anywhere: frozenset[str] = frozenset(),
+) -> Any:
+    """Drop empty values and the keys ignored at any depth, and sort the arrays the table
+    lists as sets."""
     if isinstance(node, Mapping):
         out = {}
         for key, value in node.items():
-            cleaned = _clean(value, (*path, key), unordered)
+            if key in anywhere:
+                continue
+            cleaned = _clean(value, (*path, key), unordered, anywhere)
             if cleaned is not None and cleaned != [] and cleaned != {}:
                 out[key] = cleaned
         return out
     if isinstance(node, list):
-        items = [_clean(item, path, unordered) for item in node]
+        items = [_clean(item, path, unordered, anywhere) for item in node]
         if path in unordered:
             items.sort(key=lambda item: json.dumps(item, sort_keys=True, default=str))
         return items
