@@ -56,7 +56,7 @@ def diff_config(
         if o.raw is n.raw or o.raw == n.raw:
             if _MARKER_BYTES in orjson.dumps(n.raw):
                 flat = _flat_redacted(n.raw)
-                out.secrets += _redacted_notes(n, flat, flat, flat, flat)
+                out.secrets += _redacted_notes(n, flat, flat, n.raw, n.raw)
             continue
         change = _compare(o, n, readers, out.secrets)
         if change is not None:
@@ -71,7 +71,7 @@ def _compare(
 ) -> dict[str, Any] | None:
     flat_old, flat_new = _flat_redacted(o.raw), _flat_redacted(n.raw)
     secrets += rotations(n.id, n.type, flat_old, flat_new)
-    secrets += _redacted_notes(n, flat_old, flat_new, _flat(o.raw), _flat(n.raw))
+    secrets += _redacted_notes(n, flat_old, flat_new, o.raw, n.raw)
     skip = set(rotation_paths(n.type))
     paths = []
     for path in sorted(flat_old.keys() | flat_new.keys()):
@@ -109,11 +109,17 @@ def _redacted_notes(
     resource: Resource,
     old: Mapping[str, Any],
     new: Mapping[str, Any],
-    raw_old: Mapping[str, Any],
-    raw_new: Mapping[str, Any],
+    raw_old: dict[str, Any],
+    raw_new: dict[str, Any],
 ) -> list[SecretNote]:
+    """Notes for the values redacted on both sides; the unredacted copies are flattened only
+    when there are such values (most resources have none)."""
     marked = sorted(path for path, value in new.items() if value == MARKER)
-    return redacted_on_both(resource.id, marked, old, new, raw_old, raw_new) if marked else []
+    if not marked:
+        return []
+    unredacted_old = old if raw_old is raw_new else _flat(raw_old)
+    unredacted_new = unredacted_old if raw_old is raw_new else _flat(raw_new)
+    return redacted_on_both(resource.id, marked, old, new, unredacted_old, unredacted_new)
 
 
 def _flat_redacted(raw: dict[str, Any]) -> dict[str, Any]:
