@@ -53,7 +53,9 @@ def diff_config(
             kind = ResourceChangeKind.ADDED if n is not None else ResourceChangeKind.REMOVED
             out.resources.append(_change(kind, some, index.workspaces_affected(some)))
             continue
-        if o.raw is n.raw or o.raw == n.raw:
+        if o.raw is n.raw or o.raw == n.raw or normalize(o.raw) == normalize(n.raw):
+            # the same configuration (volatile fields, key order, casing aside); a secret kept
+            # only as the redaction marker cannot be compared
             if _MARKER_BYTES in orjson.dumps(n.raw):
                 flat = _flat_redacted(n.raw)
                 out.secrets += _redacted_notes(n, flat, flat, n.raw, n.raw)
