@@ -187,3 +187,53 @@ def monitor_emails(definition: dict[str, Any]) -> list[str]:
 
 def monitor_workspace(schedule: Resource, ctx: Context) -> Resource:
     return parent_workspace(schedule, ctx)
+
+
+# -- payload capture ---------------------------------------------------------------------------
+
+# Header names (lower-case) that carry credentials, and fragments that mark one.
+CREDENTIAL_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "api-key",
+        "ocp-apim-subscription-key",
+        "x-functions-key",
+        "x-ms-client-principal",
+    }
+)
+_CREDENTIAL_FRAGMENTS = (
+    "auth",
+    "cookie",
+    "api-key",
+    "apikey",
+    "token",
+    "secret",
+    "password",
+    "subscription-key",
+    "-key",
+)
+
+
+def credential_headers(names: list[Any]) -> list[str]:
+    """The `requestLogging.captureHeaders` entries that name a credential-bearing header."""
+    found = []
+    for name in names:
+        text = str(name).strip().lower()
+        if text in CREDENTIAL_HEADERS or any(f in text for f in _CREDENTIAL_FRAGMENTS):
+            found.append(str(name))
+    return found
+
+
+def payload_collections(deployment: Resource) -> list[str]:
+    """The reserved payload-logging collections (`request`, `response`) that are enabled."""
+    found = []
+    for name, body in deployment.dict("properties.dataCollector.collections").items():
+        if str(name).lower() in ("request", "response") and same(
+            item_get(body, "dataCollectionMode"), "Enabled"
+        ):
+            found.append(str(name).lower())
+    return sorted(found)

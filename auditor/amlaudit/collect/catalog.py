@@ -119,9 +119,7 @@ CATALOG: tuple[Recipe, ...] = (
     # Key and secret metadata only: ARM's key list never returns key material and its secret
     # list never returns a secret's value (only the data plane does); one list per vault.
     Recipe("Microsoft.KeyVault/vaults/keys", "2026-05-15", child_of="Microsoft.KeyVault/vaults"),
-    Recipe(
-        "Microsoft.KeyVault/vaults/secrets", "2026-05-15", child_of="Microsoft.KeyVault/vaults"
-    ),
+    Recipe("Microsoft.KeyVault/vaults/secrets", "2026-05-15", child_of="Microsoft.KeyVault/vaults"),
     Recipe(
         "Microsoft.Storage/storageAccounts",
         "2026-09-01",
