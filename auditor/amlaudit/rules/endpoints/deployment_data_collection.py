@@ -3,6 +3,7 @@ from amlaudit.api import (
     Evidence,
     MissingReference,
     Resource,
+    Usage,
     Verdict,
     failed,
     info,
@@ -34,12 +35,13 @@ def _who(res: Resource, ctx: Context) -> str:
 
 
 def _landing_weakness(res: Resource, ctx: Context) -> tuple[str, str | None]:
-    """The workspace storage payload logs land in, and why it is unfit (None when fit)."""
+    """The workspace storage payload logs land in (`workspaceblobstore`: the default storage,
+    a project's hub's), and why it is unfit (None when fit)."""
     workspace = parent_workspace(res, ctx)
-    storage_id = workspace.str("properties.storageAccount")
-    if not storage_id:
+    uses = ctx.dependencies_of(workspace, Usage.STORAGE)
+    if not uses:
         return "the workspace storage", "the workspace names no storage account"
-    storage = ctx.resolve(storage_id, "workspace storage account")
+    storage = ctx.resolve(uses[0].resource_id, "workspace storage account")
     weak = []
     exposure = public_exposure(storage)
     if exposure:
@@ -60,6 +62,13 @@ def _landing_weakness(res: Resource, ctx: Context) -> tuple[str, str | None]:
     references=[
         "https://learn.microsoft.com/azure/machine-learning/how-to-collect-production-data"
     ],
+    overlaps={
+        rule: (
+            f"AML045 reports public storage on the deployment whose payload logs land there; "
+            f"{rule} reports the storage account itself"
+        )
+        for rule in ("AML084", "AML210", "AML212")
+    },
 )
 def online_deployment_data_collection(res: Resource, ctx: Context) -> Verdict:
     """

@@ -33,6 +33,10 @@ def rotates(key: Resource) -> bool:
         "https://learn.microsoft.com/azure/key-vault/keys/how-to-configure-key-rotation",
     ],
     since="0.2.0",
+    overlaps={
+        "AML071": "AML071 reports an expired or disabled CMK on the workspace it breaks; AML072 "
+        "asks every key to have an expiry and a rotation policy at all"
+    },
     status="preview",
 )
 def key_expiry_rotation(res: Resource, ctx: Context) -> Verdict:

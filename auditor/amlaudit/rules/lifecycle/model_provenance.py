@@ -23,6 +23,10 @@ from amlaudit.provenance import (
         "https://learn.microsoft.com/azure/machine-learning/how-to-integrate-azure-policy",
     ],
     since="0.2.0",
+    overlaps={
+        "AML190": "AML190 asks that data-plane policies be enforced over the workspace; AML235 "
+        "applies the parameters of the enforced registry-model policies to each deployment"
+    },
     status="preview",
 )
 def production_model_provenance(res: Resource, ctx: Context) -> Verdict:

@@ -40,6 +40,12 @@ def _alerting_subscriptions(schedule: Resource, ctx: Context) -> list[str]:
         "https://learn.microsoft.com/azure/machine-learning/how-to-monitor-model-performance"
     ],
     since="0.2.0",
+    overlaps={
+        "AML220": "AML220 asks for lifecycle event coverage on the workspace; AML231 asks for a "
+        "breach-filtered RunStatusChanged subscription (or e-mails) for each monitor",
+        "AML225": "AML225 flags a subscription left on the v1 drift event; AML231 asks each "
+        "monitor for a subscription that does receive v2 breaches",
+    },
     status="preview",
 )
 def model_monitor_notification(res: Resource, ctx: Context) -> Verdict:

@@ -17,6 +17,10 @@ V1_DRIFT = "datasetdriftdetected"
         "https://learn.microsoft.com/azure/machine-learning/how-to-monitor-model-performance"
     ],
     since="0.2.0",
+    overlaps={
+        "AML220": "AML220 asks that the workspace's subscriptions cover the lifecycle events; "
+        "AML225 flags a subscription that listens only to the v1 drift event"
+    },
     status="preview",
 )
 def ml_event_v1_drift_only(res: Resource, ctx: Context) -> Verdict:

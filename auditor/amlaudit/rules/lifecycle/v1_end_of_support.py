@@ -55,7 +55,7 @@ def v1_end_of_support(res: Resource, ctx: Context) -> Verdict:
     services = ctx.children(res, SERVICES)
     if not services:
         return passed("no v1 web services")
-    names = ", ".join(s.name for s in services)
+    names = ", ".join(f"{s.name} ({s.str('properties.computeType') or '?'})" for s in services)
     if now(ctx) > END_OF_SUPPORT:
         return info(f"v1 web services past end of support (2026-06-30): {names}; see {MIGRATION}")
     return info(f"v1 web services, whose support ends 2026-06-30: {names}; see {MIGRATION}")

@@ -22,6 +22,12 @@ SUBNET_PATHS = (
         "https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview",
     ],
     since="0.2.0",
+    overlaps={
+        "AML140": "the same NSG evaluation for another port: AML140 judges SSH/RDP, AML146 HTTP "
+        "on ML compute subnets",
+        "AML141": "the same NSG evaluation for another port: AML141 judges management ports, "
+        "AML146 HTTP on ML compute subnets",
+    },
     status="preview",
 )
 def ml_subnet_http_open(res: Resource, ctx: Context) -> Verdict:

@@ -1,5 +1,4 @@
 from amlaudit.api import Context, Option, Resource, Verdict, failed, passed, rule, skip
-from amlaudit.checks import NOT_ML_STORAGE, ml_storage_users
 
 FILE_SERVICES = "Microsoft.Storage/storageAccounts/fileServices"
 PATH = "fileServices/default.properties.shareDeleteRetentionPolicy"
@@ -32,8 +31,8 @@ def storage_file_share_soft_delete(res: Resource, ctx: Context) -> Verdict:
     On the account's `fileServices/default` child: `properties.shareDeleteRetentionPolicy
     .enabled` is `true`, keeping at least `file_share_soft_delete_min_days` days (default 7).
     Accounts whose file service is not in the snapshot are skipped (BlockBlobStorage accounts
-    have none). Judged on a workspace's default storage and every datastore target; other
-    accounts are skipped.
+    have none). Judged on the storage accounts in the ML dependency scope
+    (`--dependency-scope`).
 
     ## Why it matters
     The workspace file share (`workspacefilestore`) holds notebooks, code snapshots and the
@@ -54,9 +53,6 @@ def storage_file_share_soft_delete(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    users = ml_storage_users(res, ctx)
-    if not users:
-        return skip(NOT_ML_STORAGE)
     services = ctx.children(res, FILE_SERVICES)
     if not services:
         return skip("the snapshot holds no file service (fileServices/default) for this account")
@@ -69,7 +65,6 @@ def storage_file_share_soft_delete(res: Resource, ctx: Context) -> Verdict:
             path=f"{PATH}.enabled",
             expected=True,
             actual=enabled,
-            workspaces=users,
         )
     if days is not None and days < minimum:
         return failed(
@@ -77,6 +72,5 @@ def storage_file_share_soft_delete(res: Resource, ctx: Context) -> Verdict:
             path=f"{PATH}.days",
             expected=minimum,
             actual=days,
-            workspaces=users,
         )
     return passed(f"soft delete keeps deleted file shares {days if days is not None else '?'} days")
