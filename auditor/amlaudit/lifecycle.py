@@ -13,11 +13,9 @@ from typing import Any
 
 from amlaudit import armid
 from amlaudit.api import Context, IncompleteData, Resource, item_get, same
-from amlaudit.checks import parent_workspace
 
 WORKSPACES = "Microsoft.MachineLearningServices/workspaces"
 ENDPOINTS = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
-DEPLOYMENTS = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments"
 SCHEDULES = "Microsoft.MachineLearningServices/workspaces/schedules"
 EVENT_SUBSCRIPTIONS = "Microsoft.EventGrid/eventSubscriptions"
 SYSTEM_TOPICS = "Microsoft.EventGrid/systemTopics"
@@ -183,10 +181,6 @@ def monitor_emails(definition: dict[str, Any]) -> list[str]:
         emails = item_get(definition, path)
         found += [e for e in emails if isinstance(e, str) and e.strip()] if emails else []
     return found
-
-
-def monitor_workspace(schedule: Resource, ctx: Context) -> Resource:
-    return parent_workspace(schedule, ctx)
 
 
 # -- payload capture ---------------------------------------------------------------------------
