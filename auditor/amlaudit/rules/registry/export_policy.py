@@ -13,6 +13,13 @@ from amlaudit.api import Context, Evidence, Resource, Verdict, failed, passed, r
         "https://learn.microsoft.com/azure/container-registry/data-loss-prevention",
     ],
     since="0.2.0",
+    overlaps={
+        rule: (
+            "Azure Policy 524b0254 counts public network access as part of 'exports disabled' "
+            f"(export can only be disabled without it); {rule} judges public access itself"
+        )
+        for rule in ("AML013", "AML102", "AML210")
+    },
     status="preview",
 )
 def acr_export_policy(res: Resource, ctx: Context) -> Verdict:

@@ -15,6 +15,10 @@ PATH = "properties.policies.quarantinePolicy.status"
         "https://github.com/Azure/acr/tree/main/docs/preview/quarantine",
     ],
     since="0.2.0",
+    overlaps={
+        "AML103": "AML109 applies to Premium registries, the tier AML103 requires (sku.name)",
+        "AML104": "AML109 and AML104 both apply to Premium registries only (sku.name)",
+    },
     status="preview",
 )
 def acr_quarantine_policy(res: Resource, ctx: Context) -> Verdict:
