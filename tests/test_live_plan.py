@@ -28,9 +28,7 @@ def test_catalog_pins_one_api_version_per_type() -> None:
     keys = [recipe.key for recipe in CATALOG]
     assert len(keys) == len(set(keys))
     assert all(recipe.api_version[:4].isdigit() for recipe in CATALOG)
-    assert {r.api_version for r in CATALOG if r.type.startswith(ML) and not r.optional} == {
-        "2025-12-01"
-    }
+    assert {r.api_version for r in CATALOG if r.type.startswith(ML)} == {"2025-12-01"}
 
 
 def test_plan_brings_what_is_needed_to_find_a_type() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import weakref
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -359,9 +360,7 @@ def holds_secret(auth_type: str) -> bool:
 
 ML_WORKSPACES = "Microsoft.MachineLearningServices/workspaces"
 OUTBOUND_RULES = "Microsoft.MachineLearningServices/workspaces/outboundRules"
-MANAGED_NETWORK_OUTBOUND_RULES = (
-    "Microsoft.MachineLearningServices/workspaces/managedNetworks/outboundRules"
-)
+MANAGED_NETWORKS = "Microsoft.MachineLearningServices/workspaces/managedNetworks"
 ISOLATED_MODES = ("AllowInternetOutbound", "AllowOnlyApprovedOutbound")
 
 
@@ -393,27 +392,70 @@ def parent_workspace(res: Resource, ctx: Context) -> Resource:
     return ctx.resolve(f"{scope}/providers/{'/'.join(parts[:3])}", "parent workspace")
 
 
-def managed_network_isolated(workspace: Resource) -> bool:
-    """True when the workspace runs a managed network (isolation mode other than Disabled)."""
-    return one_of(workspace.str("properties.managedNetwork.isolationMode"), *ISOLATED_MODES)
+@dataclass(frozen=True)
+class ManagedNetwork:
+    """A workspace's managed network settings (`isolationMode`, `outboundRules`...) and the
+    resource the input holds them in."""
+
+    workspace: Resource
+    source: Resource  # the `managedNetworks/default` resource, or the workspace itself
+    settings: dict[str, Any]
+
+    @property
+    def isolation_mode(self) -> str:
+        return str(self.settings["isolationMode"])
+
+    @property
+    def isolated(self) -> bool:
+        """True for a managed network (an isolation mode other than `Disabled`)."""
+        return one_of(self.isolation_mode, *ISOLATED_MODES)
+
+    def path(self, member: str) -> str:
+        """The evidence path of a setting, naming `managedNetworks/default` when read there."""
+        base = f"properties.managedNetwork.{member}"
+        return base if self.source is self.workspace else f"managedNetworks/default: {base}"
 
 
-def outbound_rules(workspace: Resource, ctx: Context) -> list[tuple[str, dict[str, Any]]]:
+def managed_network(workspace: Resource, ctx: Context) -> ManagedNetwork:
+    """The managed network of a workspace: `workspaces/managedNetworks/default` where the input
+    holds it (stable 2025-12-01, `ManagedNetworkSettings_Get`), else the workspace's own
+    `properties.managedNetwork`. DataError when neither holds `isolationMode`, so a verdict
+    never rests on a setting the input does not have. Rules calling it declare
+    MANAGED_NETWORKS in `reads`."""
+    child = ctx.get(f"{workspace.id}/managedNetworks/default")
+    for source in (child, workspace):
+        if source is None:
+            continue
+        _ = source.properties  # a copy without properties (az resource list) cannot tell
+        settings = source.dict("properties.managedNetwork")
+        mode = settings.get("isolationMode")
+        if mode is None:
+            continue
+        if not isinstance(mode, str):
+            raise DataError(f"managedNetwork.isolationMode of {source.id} is not a string")
+        return ManagedNetwork(workspace, source, settings)
+    raise DataError(
+        "the input holds no managed network setting for this workspace: neither "
+        "workspaces/managedNetworks/default nor properties.managedNetwork.isolationMode"
+    )
+
+
+def outbound_rules(network: ManagedNetwork, ctx: Context) -> list[tuple[str, dict[str, Any]]]:
     """Every outbound rule of a workspace's managed network as (name, rule properties).
 
-    Rules come embedded in `properties.managedNetwork.outboundRules` (a name -> rule map) and
-    as child resources (`workspaces/outboundRules` and `workspaces/managedNetworks/default/
-    outboundRules`); a child resource wins over an embedded rule of the same name.
+    Rules come embedded in the managed network's `outboundRules` (a name -> rule map) and as
+    `workspaces/outboundRules` child resources; a child resource wins over an embedded rule of
+    the same name.
     """
     found: dict[str, tuple[str, dict[str, Any]]] = {}
-    for name, body in workspace.dict("properties.managedNetwork.outboundRules").items():
+    embedded = network.settings.get("outboundRules")
+    if embedded is not None and not isinstance(embedded, dict):
+        raise DataError("managedNetwork.outboundRules is not an object")
+    for name, body in (embedded or {}).items():
         if not isinstance(body, dict):
             raise DataError(f"managedNetwork.outboundRules.{name} is not an object")
         found[name.lower()] = (name, body)
-    children = ctx.children(workspace, OUTBOUND_RULES) + ctx.children(
-        f"{workspace.id}/managedNetworks/default", MANAGED_NETWORK_OUTBOUND_RULES
-    )
-    for child in children:
+    for child in ctx.children(network.workspace, OUTBOUND_RULES):
         found[child.name.lower()] = (child.name, child.properties)
     return [found[key] for key in sorted(found)]
 

@@ -56,6 +56,12 @@ SOURCE_TYPES = (
 )
 
 
+def scoped_type(resource_type: str) -> bool:
+    """True for the types the scope can rule out: the dependency families, subscriptions."""
+    wanted = resource_type.lower()
+    return wanted in SCOPED_TYPES or wanted == SUBSCRIPTION_TYPE.lower()
+
+
 class ScopeMode(StrEnum):
     """`--dependency-scope`: judge only the resources ML uses, or every resource given."""
 
@@ -210,11 +216,6 @@ class DependencyScope:
         if resource.type_key not in SCOPED_TYPES:
             return True
         return resource.key in self._by_resource
-
-    def scoped(self, resource_type: str) -> bool:
-        """True for the types `in_scope` can rule out: the dependency families, subscriptions."""
-        wanted = resource_type.lower()
-        return wanted in SCOPED_TYPES or wanted == SUBSCRIPTION_TYPE.lower()
 
     def in_scope_of_type(self, resource_type: str) -> list[Resource]:
         """The resources of a type that are in scope, in the index's order (cached)."""
