@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from amlaudit import armid
-from amlaudit.resource import Resource, item_get
+from amlaudit.resource import DataError, Resource, item_get
 from amlaudit.snapshot import SUBSCRIPTION_TYPE
 
 if TYPE_CHECKING:
@@ -126,18 +126,15 @@ class Dependency:
 def is_project(workspace: Resource) -> bool:
     """A hub-based project: it names a hub (`kind` may say `Project`, or `Lean` in older API
     versions), or says `Project` without naming one (malformed, judged as a project)."""
-    hub = workspace.raw.get("properties")
-    hub_id = hub.get("hubResourceId") if isinstance(hub, dict) else None
-    if isinstance(hub_id, str) and hub_id.strip():
+    if hub_id_of(workspace) is not None:
         return True
-    kind = workspace.raw.get("kind")
-    return isinstance(kind, str) and kind.strip().lower() == "project"
+    kind = _text(workspace.raw, "kind")
+    return kind is not None and kind.lower() == "project"
 
 
 def hub_id_of(workspace: Resource) -> str | None:
-    props = workspace.raw.get("properties")
-    value = props.get("hubResourceId") if isinstance(props, dict) else None
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    """The hub a workspace names in `properties.hubResourceId`, if any."""
+    return _text(workspace.raw, "properties", "hubResourceId")
 
 
 class DependencyScope:
@@ -259,8 +256,7 @@ class DependencyScope:
         """A connection's resource: `metadata.ResourceId`, an ARM ID `target`, or a target URL
         whose host names a storage account, vault or registry in the input."""
         found = []
-        metadata = _member(connection.raw.get("properties"), "metadata")
-        resource_id = _text_ci(metadata, "resourceid")
+        resource_id = _text(connection.raw, "properties", "metadata", "ResourceId")
         if resource_id is not None and resource_id.startswith("/"):
             found.append(resource_id)
         target = _text(connection.raw, "properties", "target")
@@ -283,7 +279,7 @@ class DependencyScope:
                 component = self._index.get(dep.resource_id)
                 if component is None:
                     continue
-                sink = _text_ci(component.raw.get("properties"), "workspaceresourceid")
+                sink = _text(component.raw, "properties", "WorkspaceResourceId")
                 if sink is not None and sink.startswith("/"):
                     uses.append(
                         Dependency(sink, Usage.LOG_ANALYTICS, dep.workspace_id, None, component.id)
@@ -301,16 +297,16 @@ class DependencyScope:
 
 
 def _direct(workspace: Resource) -> list[Dependency]:
-    props = workspace.raw.get("properties")
+    props = _read(workspace.raw, "properties")
     if not isinstance(props, dict):
         return []
     found = []
     for path, usage in WORKSPACE_REFERENCES:
-        value = item_get(props, path)
+        value = _read(props, path)
         if isinstance(value, str) and value.strip().startswith("/"):
             found.append(Dependency(value.strip(), usage, workspace.id))
     for name, usage in WORKSPACE_LIST_REFERENCES:
-        values = props.get(name)
+        values = _read(props, name)
         for value in values if isinstance(values, list) else ():
             if isinstance(value, str) and value.strip().startswith("/"):
                 found.append(Dependency(value.strip(), usage, workspace.id))
@@ -336,21 +332,15 @@ def _attached_cluster(compute: Resource) -> list[str]:
     return [resource_id] if resource_id.startswith("/") else []
 
 
-def _member(node: Any, name: str) -> Any:
-    return node.get(name) if isinstance(node, dict) else None
+def _read(node: Any, path: str) -> Any:
+    """A member by dotted path, names matched ignoring case; None when absent or ambiguous
+    (the rules reading it report the ambiguity; the scope only leaves the use out)."""
+    try:
+        return item_get(node, path)
+    except DataError:
+        return None
 
 
 def _text(raw: Any, *parts: str) -> str | None:
-    value = item_get(raw, ".".join(parts))
+    value = _read(raw, ".".join(parts))
     return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _text_ci(node: Any, lowered: str) -> str | None:
-    """A string member whose name matches ignoring case (App Insights' `WorkspaceResourceId`,
-    connection metadata's `ResourceId`)."""
-    if not isinstance(node, dict):
-        return None
-    for name, value in node.items():
-        if isinstance(name, str) and name.lower() == lowered and isinstance(value, str):
-            return value.strip() or None
-    return None

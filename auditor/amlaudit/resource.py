@@ -5,6 +5,12 @@ as they were. Accessors walk dotted paths (`properties.encryption.status`) and t
 cases apart, because a security rule must: the value is there; it is absent (Azure omitted
 it); or the data is malformed (an object where a string belongs) — the last raises
 :class:`DataError`, which the engine turns into an *error* finding, never a pass.
+
+Property names match as Azure Policy aliases do, ignoring case: exports from PowerShell and
+other tools write `Sku.Name` or `authorizedIpRanges` where ARM writes `sku.name` and
+`authorizedIPRanges`. The exact spelling is tried first; the case-insensitive match is the
+fallback. Two names of one object equal ignoring case make the read a DataError: which of
+them Azure would use cannot be known.
 """
 
 from __future__ import annotations
@@ -21,11 +27,45 @@ class DataError(Exception):
 
 
 _SPLITS: dict[str, tuple[str, ...]] = {}
+_MISSING: Any = object()
+_AMBIGUOUS = "\x00ambiguous"  # a folded-name entry: several names of the object share it
 
 
 def _split(path: str) -> tuple[str, ...]:
     parts = _SPLITS[path] = tuple(path.split("."))
     return parts
+
+
+def folded_names(node: dict[str, Any]) -> dict[str, str]:
+    """Lower-cased member name -> the name as written (or _AMBIGUOUS when two collide)."""
+    names: dict[str, str] = {}
+    for name in node:
+        if isinstance(name, str):
+            lowered = name.lower()
+            names[lowered] = _AMBIGUOUS if lowered in names else name
+    return names
+
+
+def member(node: dict[str, Any], name: str, folds: dict[int, dict[str, str]] | None = None) -> Any:
+    """A member of a JSON object by name: exactly as spelled, else ignoring case; None when
+    absent. DataError when two names equal ignoring case would match. `folds` caches each
+    object's folded names by id() while the object is alive (a Resource's raw JSON)."""
+    lowered = name.lower()
+    if folds is None:
+        names = folded_names(node)
+    else:
+        names = folds.get(id(node))  # type: ignore[assignment]
+        if names is None:
+            names = folds[id(node)] = folded_names(node)
+    found = names.get(lowered)
+    if found is _AMBIGUOUS:
+        raise DataError(
+            f"{name!r} is ambiguous: the object has several members named so, ignoring case"
+        )
+    value = node.get(name, _MISSING)
+    if value is _MISSING:
+        return node.get(found) if found is not None else None
+    return value
 
 
 def _where(raw: Any, path: str) -> str:
@@ -35,7 +75,7 @@ def _where(raw: Any, path: str) -> str:
     for step, part in enumerate(parts):
         if node is not None and not isinstance(node, dict):
             return ".".join(parts[:step]) or "resource"
-        node = node.get(part) if node is not None else None
+        node = member(node, part) if node is not None else None
     return path
 
 
@@ -58,7 +98,7 @@ def _kind(value: Any) -> str:
 class Resource:
     """One ARM resource: its raw JSON plus the normalised keys the index needs."""
 
-    __slots__ = ("id", "key", "name", "raw", "type", "type_key")
+    __slots__ = ("_folds", "id", "key", "name", "raw", "type", "type_key")
 
     def __init__(self, raw: dict[str, Any], resource_id: str, resource_type: str) -> None:
         self.raw = raw
@@ -71,6 +111,7 @@ class Resource:
         name = raw.get("name")
         shown = name if isinstance(name, str) and name else armid.name_from_id(resource_id)
         self.name = printable(scrub_text(shown))
+        self._folds: dict[int, dict[str, str]] = {}
 
     def __repr__(self) -> str:
         return f"Resource({self.id!r})"
@@ -80,17 +121,18 @@ class Resource:
     def get(self, path: str, default: Any = None) -> Any:
         """The value at a dotted path, or `default` when any step is absent or null.
 
-        Raises DataError when a step that must be an object is something else. This is the
-        hottest function of a scan (every rule reads through it), hence the exact-type test.
+        Names match ignoring case when the exact spelling is absent; a name two members share
+        ignoring case raises DataError, as does a step that must be an object and is something
+        else. This is the hottest function of a scan (every rule reads through it), hence the
+        exact-type test and the per-object cache of folded names.
         """
         node: Any = self.raw
+        folds = self._folds
         for part in _SPLITS.get(path) or _split(path):
-            if type(node) is dict:
-                node = node.get(part)
+            if type(node) is dict or isinstance(node, dict):
+                node = member(node, part, folds)
             elif node is None:
                 return default
-            elif isinstance(node, dict):
-                node = node.get(part)
             else:
                 raise DataError(f"{_where(self.raw, path)} is {_kind(node)}, expected an object")
         return default if node is None else node
@@ -101,7 +143,7 @@ class Resource:
     @property
     def properties(self) -> dict[str, Any]:
         """`properties` as an object; DataError when null or of another type."""
-        props = self.raw.get("properties")
+        props = member(self.raw, "properties", self._folds)
         if not isinstance(props, dict):
             raise DataError(f"properties is {_kind(props)}, expected an object")
         return props
@@ -177,10 +219,11 @@ def one_of(value: Any, *expected: str) -> bool:
 
 
 def item_get(item: Any, path: str) -> Any:
-    """Dotted lookup inside an array item (private endpoint connection, NSG rule...)."""
+    """Dotted lookup inside an array item (private endpoint connection, NSG rule...); names
+    match ignoring case as in Resource.get (DataError when ambiguous)."""
     node = item
-    for part in _split(path):
+    for part in _SPLITS.get(path) or _split(path):
         if not isinstance(node, dict):
             return None
-        node = node.get(part)
+        node = member(node, part)
     return node
