@@ -162,6 +162,9 @@ class RuleSpec:
     doc: str
     function: RuleFunction = field(repr=False, compare=False)
     module: str = ""
+    # Other rules that read a setting this one reads, each with why both exist (see the
+    # overlap meta-test in tests/test_rule_reads.py).
+    overlaps: dict[str, str] = field(default_factory=dict)
 
     @property
     def all_types(self) -> frozenset[str]:
@@ -214,6 +217,7 @@ def rule(
     status: str = "stable",
     labels: Sequence[str] = (),
     options: dict[str, Option] | None = None,
+    overlaps: dict[str, str] | None = None,
 ) -> Callable[[RuleFunction], RuleSpec]:
     """Declare a rule. Metadata is validated here so a malformed rule fails at load time."""
 
@@ -233,6 +237,11 @@ def rule(
             for g in azure_policy
             if not GUID_RE.match(g)
         ]
+        for other, reason in (overlaps or {}).items():
+            if not RULE_ID_RE.match(other) or other == id:
+                problems.append(f"overlaps names {other!r}, which must be another rule's ID")
+            if not isinstance(reason, str) or not reason.strip():
+                problems.append(f"overlaps[{other!r}] needs a reason")
         try:
             sev = Severity.parse(severity)
             rule_status = RuleStatus(status)
@@ -256,6 +265,7 @@ def rule(
             labels=tuple(labels),
             options=dict(options or {}),
             doc=inspect.cleandoc(function.__doc__ or ""),
+            overlaps=dict(sorted((overlaps or {}).items())),
             function=function,
             module=function.__module__,
         )

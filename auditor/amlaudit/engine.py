@@ -17,6 +17,7 @@ from typing import Any
 
 from amlaudit.api import Context, IncompleteData, MissingReference, RuleSpec, Verdict
 from amlaudit.depscope import ScopeMode, scoped_type
+from amlaudit.display import DisplayNames
 from amlaudit.index import SnapshotIndex
 from amlaudit.model import Evidence, Finding, RuleStatus, ScanError, Status
 from amlaudit.redact import MARKER, printable, redact_tree, scrub_text
@@ -57,6 +58,7 @@ def evaluate(
     coverage: list[CoverageGap] = []
     out_of_scope: dict[str, int] = {}
     texts = _TextCleaner()
+    names = DisplayNames(index)
     for spec in rules:
         gating = spec.status is RuleStatus.STABLE
         context = Context(index, options, spec.all_types)
@@ -69,6 +71,7 @@ def evaluate(
                 out_of_scope[display_type] = skipped
             for resource in judged:
                 finding = _judge(spec, resource, display_type, context, index, coverage, texts)
+                finding.display_name = names(resource)
                 finding.gating = gating
                 findings.append(finding)
         if len(canonical) > 1:  # each type list is already in report order; interleave them

@@ -46,18 +46,22 @@ def folded_names(node: dict[str, Any]) -> dict[str, str]:
     return names
 
 
-def member(node: dict[str, Any], name: str, folds: dict[int, dict[str, str]] | None = None) -> Any:
+def member(
+    node: dict[str, Any],
+    name: str,
+    folds: dict[int, tuple[dict[str, Any], dict[str, str]]] | None = None,
+) -> Any:
     """A member of a JSON object by name: exactly as spelled, else ignoring case; None when
     absent. DataError when two names equal ignoring case would match. `folds` caches each
-    object's folded names by id() while the object is alive (a Resource's raw JSON)."""
-    lowered = name.lower()
+    object's folded names by id(); the entry keeps the object, so the id cannot be reused."""
     if folds is None:
         names = folded_names(node)
     else:
-        names = folds.get(id(node))  # type: ignore[assignment]
-        if names is None:
-            names = folds[id(node)] = folded_names(node)
-    found = names.get(lowered)
+        cached = folds.get(id(node))
+        if cached is None or cached[0] is not node:
+            cached = folds[id(node)] = (node, folded_names(node))
+        names = cached[1]
+    found = names.get(name.lower())
     if found is _AMBIGUOUS:
         raise DataError(
             f"{name!r} is ambiguous: the object has several members named so, ignoring case"
@@ -111,7 +115,7 @@ class Resource:
         name = raw.get("name")
         shown = name if isinstance(name, str) and name else armid.name_from_id(resource_id)
         self.name = printable(scrub_text(shown))
-        self._folds: dict[int, dict[str, str]] = {}
+        self._folds: dict[int, tuple[dict[str, Any], dict[str, str]]] = {}
 
     def __repr__(self) -> str:
         return f"Resource({self.id!r})"

@@ -16,6 +16,16 @@ WORKSPACES = "Microsoft.MachineLearningServices/workspaces"
         "https://learn.microsoft.com/azure/machine-learning/concept-customer-managed-keys",
         "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview",
     ],
+    overlaps={
+        "AML065": (
+            "AML211 judges, on the workspace, purge protection of the vault holding its "
+            "encryption key; AML065 judges every vault Azure ML uses"
+        ),
+        "AML066": (
+            "AML211 reads soft delete of the vault holding the workspace's key, because purge "
+            "protection needs it; AML066 judges it on every vault Azure ML uses"
+        ),
+    },
 )
 def cmk_vault_purgeable(res: Resource, ctx: Context) -> Verdict:
     """

@@ -35,6 +35,36 @@ def private_dependents(res: Resource, ctx: Context) -> list[Resource]:
         "https://learn.microsoft.com/azure/machine-learning/how-to-secure-workspace-vnet",
         "https://learn.microsoft.com/azure/machine-learning/how-to-network-isolation-planning",
     ],
+    overlaps={
+        "AML001": (
+            "AML210 reports on the private workspace the public dependency that AML001 reports on"
+            " the dependency itself: the finding lands where the design flaw is"
+        ),
+        "AML002": (
+            "AML210 reports on the private workspace the public dependency that AML002 reports on"
+            " the dependency itself: the finding lands where the design flaw is"
+        ),
+        "AML013": (
+            "AML210 reports on the private workspace the public dependency that AML013 reports on"
+            " the dependency itself: the finding lands where the design flaw is"
+        ),
+        "AML068": (
+            "AML210 reports on the private workspace the public dependency that AML068 reports on"
+            " the dependency itself: the finding lands where the design flaw is"
+        ),
+        "AML084": (
+            "AML210 reports on the private workspace the public dependency that AML084 reports on"
+            " the dependency itself: the finding lands where the design flaw is"
+        ),
+        "AML102": (
+            "AML210 reports on the private workspace the public dependency that AML102 reports on"
+            " the dependency itself: the finding lands where the design flaw is"
+        ),
+        "AML116": (
+            "AML210 reports on the private workspace the public dependency that AML116 reports on"
+            " the dependency itself: the finding lands where the design flaw is"
+        ),
+    },
 )
 def private_workspace_public_dependency(res: Resource, ctx: Context) -> Verdict:
     """

@@ -15,6 +15,11 @@ from amlaudit.checks import approved_private_endpoints
     controls=["MCSB-v1:NS-2", "ASB-v1:1.1", "CIS-Azure-2.0.0:3.10"],
     azure_policy=["6edd7eda-6dd8-40f7-810d-67160c639cd9"],
     references=["https://learn.microsoft.com/azure/storage/common/storage-private-endpoints"],
+    overlaps={
+        "AML084": (
+            "AML084 counts approved private endpoints only to word its finding; AML089 requires one"
+        ),
+    },
 )
 def storage_private_endpoint(res: Resource, ctx: Context) -> Verdict:
     """
