@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from amlaudit import armid
-from amlaudit.resource import DataError, Resource, item_get
+from amlaudit.resource import DataError, Resource
 from amlaudit.snapshot import SUBSCRIPTION_TYPE
 
 if TYPE_CHECKING:
@@ -128,13 +128,13 @@ def is_project(workspace: Resource) -> bool:
     versions), or says `Project` without naming one (malformed, judged as a project)."""
     if hub_id_of(workspace) is not None:
         return True
-    kind = _text(workspace.raw, "kind")
+    kind = _text(workspace, "kind")
     return kind is not None and kind.lower() == "project"
 
 
 def hub_id_of(workspace: Resource) -> str | None:
     """The hub a workspace names in `properties.hubResourceId`, if any."""
-    return _text(workspace.raw, "properties", "hubResourceId")
+    return _text(workspace, "properties.hubResourceId")
 
 
 class DependencyScope:
@@ -240,11 +240,11 @@ class DependencyScope:
     def _datastore_targets(self, datastore: Resource) -> list[str]:
         """Storage accounts named by `properties.accountName`, narrowed by the datastore's
         `subscriptionId` / `resourceGroup` when it records them."""
-        account = _text(datastore.raw, "properties", "accountName")
+        account = _text(datastore, "properties.accountName")
         if account is None:
             return []
-        sub = (_text(datastore.raw, "properties", "subscriptionId") or "").lower()
-        group = (_text(datastore.raw, "properties", "resourceGroup") or "").lower()
+        sub = (_text(datastore, "properties.subscriptionId") or "").lower()
+        group = (_text(datastore, "properties.resourceGroup") or "").lower()
         return [
             s.id
             for s in self._named(STORAGE_TYPE, account)
@@ -256,10 +256,10 @@ class DependencyScope:
         """A connection's resource: `metadata.ResourceId`, an ARM ID `target`, or a target URL
         whose host names a storage account, vault or registry in the input."""
         found = []
-        resource_id = _text(connection.raw, "properties", "metadata", "ResourceId")
+        resource_id = _text(connection, "properties.metadata.ResourceId")
         if resource_id is not None and resource_id.startswith("/"):
             found.append(resource_id)
-        target = _text(connection.raw, "properties", "target")
+        target = _text(connection, "properties.target")
         if target is not None and target.startswith("/subscriptions/"):
             found.append(target)
         elif target is not None:
@@ -279,7 +279,7 @@ class DependencyScope:
                 component = self._index.get(dep.resource_id)
                 if component is None:
                     continue
-                sink = _text(component.raw, "properties", "WorkspaceResourceId")
+                sink = _text(component, "properties.WorkspaceResourceId")
                 if sink is not None and sink.startswith("/"):
                     uses.append(
                         Dependency(sink, Usage.LOG_ANALYTICS, dep.workspace_id, None, component.id)
@@ -287,7 +287,7 @@ class DependencyScope:
         for workspace in self._index.workspaces():
             for setting in self._index.extensions_of(workspace.id, DIAGNOSTIC_SETTINGS_TYPE):
                 for field in ("workspaceId", "storageAccountId"):
-                    sink = _text(setting.raw, "properties", field)
+                    sink = _text(setting, f"properties.{field}")
                     if sink is not None and sink.startswith("/"):
                         own[workspace.key].append(
                             Dependency(
@@ -297,16 +297,15 @@ class DependencyScope:
 
 
 def _direct(workspace: Resource) -> list[Dependency]:
-    props = _read(workspace.raw, "properties")
-    if not isinstance(props, dict):
+    if not isinstance(_read(workspace, "properties"), dict):
         return []
     found = []
     for path, usage in WORKSPACE_REFERENCES:
-        value = _read(props, path)
+        value = _read(workspace, f"properties.{path}")
         if isinstance(value, str) and value.strip().startswith("/"):
             found.append(Dependency(value.strip(), usage, workspace.id))
     for name, usage in WORKSPACE_LIST_REFERENCES:
-        values = _read(props, name)
+        values = _read(workspace, f"properties.{name}")
         for value in values if isinstance(values, list) else ():
             if isinstance(value, str) and value.strip().startswith("/"):
                 found.append(Dependency(value.strip(), usage, workspace.id))
@@ -325,22 +324,22 @@ def _add_child(
 
 
 def _attached_cluster(compute: Resource) -> list[str]:
-    kind = _text(compute.raw, "properties", "computeType")
-    resource_id = _text(compute.raw, "properties", "resourceId")
+    kind = _text(compute, "properties.computeType")
+    resource_id = _text(compute, "properties.resourceId")
     if kind is None or kind.lower() not in ATTACHED_CLUSTER_COMPUTES or resource_id is None:
         return []
     return [resource_id] if resource_id.startswith("/") else []
 
 
-def _read(node: Any, path: str) -> Any:
-    """A member by dotted path, names matched ignoring case; None when absent or ambiguous
-    (the rules reading it report the ambiguity; the scope only leaves the use out)."""
+def _read(resource: Resource, path: str) -> Any:
+    """A setting by dotted path, names matched ignoring case; None when absent, malformed or
+    ambiguous (rules reading it report that; the scope only leaves the use out)."""
     try:
-        return item_get(node, path)
+        return resource.get(path)
     except DataError:
         return None
 
 
-def _text(raw: Any, *parts: str) -> str | None:
-    value = _read(raw, ".".join(parts))
+def _text(resource: Resource, path: str) -> str | None:
+    value = _read(resource, path)
     return value.strip() if isinstance(value, str) and value.strip() else None

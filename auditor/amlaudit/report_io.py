@@ -7,6 +7,7 @@ reads them here and renders any format from the union, as if one scan had seen e
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -81,6 +82,9 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
     workspaces: dict[str, dict[str, Any]] = {}
     warnings: list[str] = []
     generated: list[datetime] = []
+    # Shards hold disjoint resources (one per subscription or scope), so counts add up; a
+    # dependency in one shard used by a workspace in another is out of scope in its shard.
+    out_of_scope: Counter[str] = Counter()
     for path in paths:
         document = read_report(path)
         try:
@@ -111,6 +115,9 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
                     )
                 )
             warnings.extend(document.get("warnings", []))
+            out_of_scope.update(
+                {str(k): int(v) for k, v in document["summary"].get("out_of_scope", {}).items()}
+            )
             generated.append(
                 datetime.fromisoformat(document["generated_at"].replace("Z", "+00:00"))
             )
@@ -128,4 +135,5 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
         workspaces=sorted(workspaces.values(), key=lambda w: str(w["id"]).lower()),
         generated_at=max(generated),
         warnings=sorted(set(warnings)),
+        out_of_scope=dict(sorted(out_of_scope.items())),
     )

@@ -36,31 +36,37 @@ def _split(path: str) -> tuple[str, ...]:
     return parts
 
 
-def folded_names(node: dict[str, Any]) -> dict[str, str]:
-    """Lower-cased member name -> the name as written (or _AMBIGUOUS when two collide)."""
-    names: dict[str, str] = {}
-    for name in node:
-        if isinstance(name, str):
-            lowered = name.lower()
-            names[lowered] = _AMBIGUOUS if lowered in names else name
-    return names
+Folded = tuple[dict[str, Any], dict[str, str], bool]  # (object, lowered -> name, no collision)
 
 
-def member(
-    node: dict[str, Any],
-    name: str,
-    folds: dict[int, tuple[dict[str, Any], dict[str, str]]] | None = None,
-) -> Any:
-    """A member of a JSON object by name: exactly as spelled, else ignoring case; None when
-    absent. DataError when two names equal ignoring case would match. `folds` caches each
-    object's folded names by id(); the entry keeps the object, so the id cannot be reused."""
-    if folds is None:
-        names = folded_names(node)
-    else:
-        cached = folds.get(id(node))
-        if cached is None or cached[0] is not node:
-            cached = folds[id(node)] = (node, folded_names(node))
-        names = cached[1]
+def fold(node: dict[str, Any]) -> Folded:
+    """An object's names lower-cased -> as written (_AMBIGUOUS where two collide)."""
+    try:
+        names = dict(zip(map(str.lower, node), node, strict=True))  # C speed: JSON names are str
+    except TypeError:
+        names = {str(k).lower(): k for k in node}
+    clean = len(names) == len(node)
+    if not clean:
+        seen: set[str] = set()
+        for name in node:
+            lowered = str(name).lower()
+            if lowered in seen:
+                names[lowered] = _AMBIGUOUS
+            seen.add(lowered)
+    return node, names, clean
+
+
+def _distinct(node: dict[str, Any]) -> bool:
+    """True when no two names of the object are equal ignoring case."""
+    try:
+        return len(set(map(str.lower, node))) == len(node)
+    except TypeError:
+        return len({str(k).lower() for k in node}) == len(node)
+
+
+def pick(node: dict[str, Any], name: str, names: dict[str, str]) -> Any:
+    """The member `name` of `node` whose folded names are `names`: exactly as spelled, else
+    ignoring case; None when absent; DataError when two names equal ignoring case match."""
     found = names.get(name.lower())
     if found is _AMBIGUOUS:
         raise DataError(
@@ -79,7 +85,7 @@ def _where(raw: Any, path: str) -> str:
     for step, part in enumerate(parts):
         if node is not None and not isinstance(node, dict):
             return ".".join(parts[:step]) or "resource"
-        node = member(node, part) if node is not None else None
+        node = pick(node, part, fold(node)[1]) if node is not None else None
     return path
 
 
@@ -115,7 +121,9 @@ class Resource:
         name = raw.get("name")
         shown = name if isinstance(name, str) and name else armid.name_from_id(resource_id)
         self.name = printable(scrub_text(shown))
-        self._folds: dict[int, tuple[dict[str, Any], dict[str, str]]] = {}
+        # Folded names of each object read, by id(); an entry keeps its object alive, so an id
+        # reused by a temporary object (read tracing wraps per access) never hits it.
+        self._folds: dict[int, Folded] = {}
 
     def __repr__(self) -> str:
         return f"Resource({self.id!r})"
@@ -128,13 +136,20 @@ class Resource:
         Names match ignoring case when the exact spelling is absent; a name two members share
         ignoring case raises DataError, as does a step that must be an object and is something
         else. This is the hottest function of a scan (every rule reads through it), hence the
-        exact-type test and the per-object cache of folded names.
+        exact-type test; each object read is folded once per resource (a dict comprehension),
+        and an exact hit in an object without colliding names costs two lookups more.
         """
         node: Any = self.raw
         folds = self._folds
         for part in _SPLITS.get(path) or _split(path):
             if type(node) is dict or isinstance(node, dict):
-                node = member(node, part, folds)
+                entry = folds.get(id(node))
+                if entry is None or entry[0] is not node:
+                    entry = folds[id(node)] = fold(node)
+                value = node.get(part, _MISSING)
+                if value is _MISSING or not entry[2]:
+                    value = pick(node, part, entry[1])
+                node = value
             elif node is None:
                 return default
             else:
@@ -147,7 +162,7 @@ class Resource:
     @property
     def properties(self) -> dict[str, Any]:
         """`properties` as an object; DataError when null or of another type."""
-        props = member(self.raw, "properties", self._folds)
+        props = self.get("properties")
         if not isinstance(props, dict):
             raise DataError(f"properties is {_kind(props)}, expected an object")
         return props
@@ -229,5 +244,8 @@ def item_get(item: Any, path: str) -> Any:
     for part in _SPLITS.get(path) or _split(path):
         if not isinstance(node, dict):
             return None
-        node = member(node, part)
+        value = node.get(part, _MISSING)
+        if value is _MISSING or (len(node) > 1 and not _distinct(node)):
+            value = pick(node, part, fold(node)[1])
+        node = value
     return node
