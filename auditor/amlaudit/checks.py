@@ -14,13 +14,13 @@ from typing import Any
 
 from amlaudit import armid
 from amlaudit.api import Context, Evidence, Verdict, failed, item_get, one_of, passed, same
+from amlaudit.audit_categories import AuditCategories, audit_categories
 from amlaudit.depscope import is_project
 from amlaudit.index import SnapshotIndex
 from amlaudit.resource import DataError, Resource
 from amlaudit.result import scan_time
 
 DIAGNOSTIC_SETTINGS = "Microsoft.Insights/diagnosticSettings"
-AUDIT_GROUPS = ("audit", "alllogs")
 
 _DURATION_RE = re.compile(
     r"^P(?:(?P<days>\d+(?:\.\d+)?)D)?"
@@ -73,21 +73,37 @@ def enabled_log_entries(setting: Resource) -> list[dict[str, Any]]:
 
 
 def diagnostic_logs_verdict(res: Resource | str, ctx: Context, what: str) -> Verdict:
-    """Pass when a diagnostic setting sends resource logs (audit or all categories) somewhere.
+    """Pass when a diagnostic setting sends the resource's audit logs somewhere.
 
-    Mirrors the AuditIfNotExists built-ins: a setting with at least one enabled log category
-    or category group and a destination counts. A missing setting is a fail: a snapshot is
+    Mirrors the AuditIfNotExists built-ins (a setting with enabled logs and a destination), and
+    counts only the categories or groups the audit-category table lists for the resource type
+    (amlaudit.audit_categories): a vault sending only `AzurePolicyEvaluationDetails` fails, with
+    what it sends and what is missing as evidence. A missing setting is a fail: a snapshot is
     complete for its scope unless its errors say otherwise (then Context raises).
     """
+    scope = res if isinstance(res, str) else res.id
+    table = audit_categories(
+        (res.type if isinstance(res, Resource) else armid.type_from_id(scope)) or ""
+    )
     settings = ctx.extensions(res, DIAGNOSTIC_SETTINGS)
+    sent: set[str] = set()
     for setting in settings:
         entries = enabled_log_entries(setting)
-        if entries:
-            names = sorted(str(e.get("categoryGroup") or e.get("category") or "?") for e in entries)
+        names = sorted(_log_name(e) for e in entries if _counts(table, e))
+        if names:
             return passed(
                 f"diagnostic setting '{setting.name}' sends {', '.join(names)} logs",
                 Evidence(f"{DIAGNOSTIC_SETTINGS}/{setting.name}", "enabled logs", names),
             )
+        sent.update(_log_name(e) for e in entries)
+    if sent:
+        return failed(
+            f"{what}'s diagnostic settings send {', '.join(sorted(sent))} logs but no audit "
+            f"log: {table.expected()} is missing",
+            path=f"{DIAGNOSTIC_SETTINGS}: properties.logs",
+            expected=table.expected(),
+            actual=sorted(sent),
+        )
     if settings:
         return failed(
             f"{what} has {len(settings)} diagnostic setting(s) but none sends resource logs "
@@ -101,6 +117,18 @@ def diagnostic_logs_verdict(res: Resource | str, ctx: Context, what: str) -> Ver
         path=DIAGNOSTIC_SETTINGS,
         expected="a setting with enabled logs",
         actual=None,
+    )
+
+
+def _log_name(entry: dict[str, Any]) -> str:
+    return str(item_get(entry, "categoryGroup") or item_get(entry, "category") or "?")
+
+
+def _counts(table: AuditCategories, entry: dict[str, Any]) -> bool:
+    group, category = item_get(entry, "categoryGroup"), item_get(entry, "category")
+    return table.counts(
+        category if isinstance(category, str) else None,
+        group if isinstance(group, str) else None,
     )
 
 
