@@ -7,7 +7,6 @@ reads them here and renders any format from the union, as if one scan had seen e
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -82,9 +81,8 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
     workspaces: dict[str, dict[str, Any]] = {}
     warnings: list[str] = []
     generated: list[datetime] = []
-    # Shards hold disjoint resources (one per subscription or scope), so counts add up; a
-    # dependency in one shard used by a workspace in another is out of scope in its shard.
-    out_of_scope: Counter[str] = Counter()
+    # Shards partition the estate, so what each left out of scope adds up.
+    out_of_scope: dict[str, int] = {}
     for path in paths:
         document = read_report(path)
         try:
@@ -115,9 +113,8 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
                     )
                 )
             warnings.extend(document.get("warnings", []))
-            out_of_scope.update(
-                {str(k): int(v) for k, v in document["summary"].get("out_of_scope", {}).items()}
-            )
+            for kind, count in document["summary"].get("out_of_scope", {}).items():
+                out_of_scope[kind] = out_of_scope.get(kind, 0) + int(count)
             generated.append(
                 datetime.fromisoformat(document["generated_at"].replace("Z", "+00:00"))
             )
