@@ -1,4 +1,4 @@
-from amlaudit.api import Context, DataError, Resource, Verdict, failed, passed, rule, same
+from amlaudit.api import Context, DataError, Resource, Verdict, failed, passed, rule, same, skip
 
 _LABELS = {
     "accountkey": "storage account key",
@@ -6,6 +6,17 @@ _LABELS = {
     "serviceprincipal": "service principal secret",
     "certificate": "service principal certificate",
 }
+
+
+# The v1 shape (api-version 2020-05-01-preview) keeps a datastore's target in one of these.
+V1_SECTIONS = (
+    "azureStorageSection",
+    "azureDataLakeSection",
+    "azureSqlDatabaseSection",
+    "azurePostgreSqlSection",
+    "azureMySqlSection",
+    "glusterFsSection",
+)
 
 
 @rule(
@@ -35,7 +46,11 @@ def datastore_credentials(res: Resource, ctx: Context) -> Verdict:
     passes; `AccountKey`, `Sas`, `ServicePrincipal`, `Certificate` or any other stored
     credential fails. A datastore without `credentials` cannot be judged and is an error. No
     built-in Azure Policy covers datastores. The system datastores (`workspaceblobstore`,
-    `workspacefilestore`) follow the workspace's `systemDatastoresAuthMode` (AML009).
+    `workspacefilestore`) follow the workspace's `systemDatastoresAuthMode` (AML009). The v1
+    shape listed at api-version 2020-05-01-preview (no `credentials`; the target in a section
+    such as `azureStorageSection` or `azureSqlDatabaseSection`) is skipped: AML244 judges its
+    database credentials. (Its `dataStoreType` differs from v2's `datastoreType` only in case,
+    which property reads ignore.)
 
     ## Why it matters
     A credential-based datastore keeps an account key, SAS token or client secret in the
@@ -71,6 +86,10 @@ def datastore_credentials(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
+    if not res.has("properties.credentials") and any(
+        res.has(f"properties.{section}") for section in V1_SECTIONS
+    ):
+        return skip("v1 datastore shape (judged by AML244)")
     kind = res.str("properties.credentials.credentialsType")
     store = res.str("properties.datastoreType") or "datastore"
     if not kind:
