@@ -1,0 +1,14 @@
+"""Identity blast radius: who can reach each ML workspace's data, secrets, images and compute.
+
+Offline, from a snapshot: role assignments at every scope above a resource, role definitions
+(the snapshot's, else the packaged built-in catalog), deny assignments, conditions, PIM
+eligibility, Lighthouse delegations, Key Vault access policies, storage shared-key settings,
+datastore credentials and the managed identities that act for the workspace. The facts and
+the algorithm are those of the RBAC reference notes (wildcards, scopes, evaluation order).
+
+Modules, one job each: `wildcard` (permission strings), `roles` (definitions and grants),
+`catalog` (packaged built-ins), `conditions` (ABAC text), `scopes` (does a scope apply),
+`estate` (the assignments of a snapshot), `capabilities` (what is being asked),
+`targets` (a workspace's dependencies), `evaluate` (one principal, one target), `blast`
+(per workspace, with one transitive hop), `report` (the JSON contract) and `render_*`.
+"""

@@ -1,0 +1,279 @@
+"""Per workspace: every capability, every principal that holds it, graded, with its chain.
+
+First the direct grants over the workspace's dependency scope (role assignments, PIM
+eligibility, Lighthouse authorizations, Key Vault access policies); then one transitive hop:
+whoever can run code as a compute's, an endpoint's or the workspace's managed identity
+inherits that identity's grants, graded `indirect` (or weaker) with a two-step chain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from amlaudit.access import capabilities as caps
+from amlaudit.access.capabilities import CAPABILITIES, ORDER, Capability, Route
+from amlaudit.access.evaluate import Denied, Evaluator, precondition
+from amlaudit.access.model import Assignment, Grade, Grant, Step
+from amlaudit.access.scopes import BREADTH, scope_key, scope_kind
+from amlaudit.access.targets import ActingIdentity, Target, WorkspaceScope
+from amlaudit.resource import Resource
+
+SUBJECT = {
+    "data-read": "storage",
+    "data-write": "storage",
+    "secrets-read": "vault",
+    "cmk-use": "cmk-vault",
+    "image-pull": "registry",
+    "image-push": "registry",
+    "identity-takeover": "identity",
+}
+# The workspace identity: a datastore written with `serviceDataAccessAuthIdentity` makes
+# studio previews read as it (rbac.md §3.6, "verify live").
+DATASTORE_WRITE = Route(f"{caps.ML}/datastores/write", False, "workspace", caps.UNVERIFIED)
+
+
+@dataclass
+class WorkspaceAccess:
+    workspace: Resource
+    grants: list[Grant] = field(default_factory=list)
+    denied: list[Denied] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    unknown: list[Assignment] = field(default_factory=list)
+
+
+def analyse(evaluator: Evaluator, scope: WorkspaceScope) -> WorkspaceAccess:
+    result = WorkspaceAccess(scope.workspace)
+    evaluator.unknown.clear()
+    result.missing = sorted({t.id for t in scope.targets if t.resource is None}, key=str.lower)
+    best: dict[tuple[str, ...], Grant] = {}
+    for capability in CAPABILITIES:
+        kind = SUBJECT.get(capability.id, "workspace")
+        for subject in scope.targets:
+            if subject.kind == kind:
+                _capability(evaluator, scope, capability, subject, result.denied, best)
+    direct = list(best.values())
+    for identity in scope.identities:
+        _hop(evaluator, scope, identity, direct, result.denied, best)
+    result.grants = sorted(best.values(), key=_order)
+    result.unknown = [evaluator.unknown[k] for k in sorted(evaluator.unknown)]
+    return result
+
+
+def _keep(best: dict[tuple[str, ...], Grant], key: tuple[str, ...], grant: Grant) -> None:
+    found = best.get(key)
+    if found is None or grant.grade.rank < found.grade.rank:
+        best[key] = grant
+
+
+def _step(
+    hit_assignment: Assignment,
+    role: str,
+    role_id: str,
+    operation: str,
+    target: str,
+    route: str,
+    condition: str | None = None,
+    partial: str | None = None,
+) -> Step:
+    return Step(
+        principal_id=hit_assignment.principal_id,
+        principal_type=hit_assignment.principal_type,
+        role=role,
+        role_id=role_id,
+        scope=hit_assignment.scope,
+        operation=operation,
+        target=target,
+        route=route,
+        condition=condition,
+        partial=partial,
+        kind=hit_assignment.kind,
+    )
+
+
+def _capability(
+    evaluator: Evaluator,
+    scope: WorkspaceScope,
+    capability: Capability,
+    subject: Target,
+    denied: list[Denied],
+    best: dict[tuple[str, ...], Grant],
+) -> None:
+    for route in capability.routes:
+        holds, fact = precondition(subject, route.when)
+        if holds is False:
+            continue
+        target = scope.workspace.id if route.target == "workspace" else subject.id
+        for hit in evaluator.hits(target, route, denied):
+            grade = hit.grade if holds else hit.grade.weaker(Grade.POSSIBLE)
+            facts = (
+                *hit.facts,
+                *((fact,) if fact else ()),
+                *_assignable(route, hit.condition, evaluator),
+            )
+            step = _step(
+                hit.assignment,
+                hit.role.name,
+                hit.role.guid,
+                route.operation,
+                target,
+                route.route,
+                hit.condition,
+                hit.partial,
+            )
+            grant = Grant(
+                capability.id,
+                hit.assignment.principal_id,
+                hit.assignment.principal_type,
+                grade,
+                (step,),
+                facts,
+            )
+            key = (
+                capability.id,
+                hit.assignment.principal_id,
+                hit.assignment.source_id,
+                hit.assignment.scope,
+                subject.id,
+            )
+            _keep(best, key, grant)
+    if capability.policy is not None:
+        _access_policies(evaluator, capability, subject, best)
+
+
+def _assignable(route: Route, condition: str | None, evaluator: Evaluator) -> tuple[str, ...]:
+    """For a conditioned roleAssignments/write: the roles the condition lets it assign."""
+    if condition is None or not route.operation.lower().endswith("roleassignments/write"):
+        return ()
+    from amlaudit.access.conditions import assignable_roles
+
+    guids = assignable_roles(condition)
+    if not guids:
+        return ("condition restricts which roles may be assigned",)
+    names = []
+    for guid in guids:
+        role = evaluator.estate.roles.get(guid)
+        names.append(role.name if role is not None else guid)
+    return ("may assign only: " + ", ".join(sorted(names)),)
+
+
+def _access_policies(
+    evaluator: Evaluator,
+    capability: Capability,
+    subject: Target,
+    best: dict[tuple[str, ...], Grant],
+) -> None:
+    """Access-policy vaults: each policy granting the permission is a direct grant."""
+    assert capability.policy is not None
+    holds, fact = precondition(subject, caps.POLICY_VAULT)
+    if not holds or subject.resource is None:
+        return
+    section, wanted = capability.policy
+    for policy in subject.resource.list("properties.accessPolicies"):
+        if not isinstance(policy, dict):
+            continue
+        principal = str(policy.get("objectId") or "").lower()
+        perms = policy.get("permissions")
+        granted = perms.get(section) if isinstance(perms, dict) else None
+        if not principal or not isinstance(granted, list):
+            continue
+        names = {str(p).lower() for p in granted}
+        if not names & set(wanted):
+            continue
+        compound = policy.get("applicationId")
+        grade = Grade.CONDITIONAL if compound else Grade.DIRECT
+        kind = evaluator.estate.principal_type(principal)
+        step = Step(
+            principal,
+            kind,
+            "access policy",
+            "",
+            subject.id,
+            f"{section}: {', '.join(sorted(names))}",
+            subject.id,
+            caps.ACCESS_POLICY,
+        )
+        facts = tuple(
+            f for f in (fact, f"only through application {compound}" if compound else None) if f
+        )
+        grant = Grant(capability.id, principal, kind, grade, (step,), facts)
+        _keep(best, (capability.id, principal, "access-policy", subject.id), grant)
+
+
+def _hop(
+    evaluator: Evaluator,
+    scope: WorkspaceScope,
+    identity: ActingIdentity,
+    direct: list[Grant],
+    denied: list[Denied],
+    best: dict[tuple[str, ...], Grant],
+) -> None:
+    own = [g for g in direct if g.principal_id == identity.principal_id]
+    if not own:
+        return
+    if identity.kind == "workspace":
+        runners = [
+            Grant(
+                "datastore-write",
+                hit.assignment.principal_id,
+                hit.assignment.principal_type,
+                Grade.POSSIBLE,
+                (
+                    _step(
+                        hit.assignment,
+                        hit.role.name,
+                        hit.role.guid,
+                        DATASTORE_WRITE.operation,
+                        scope.workspace.id,
+                        caps.IDENTITY,
+                        hit.condition,
+                    ),
+                ),
+                (
+                    "a datastore's serviceDataAccessAuthIdentity makes the service read as the workspace identity (verify live)",
+                ),
+            )
+            for hit in evaluator.hits(scope.workspace.id, DATASTORE_WRITE, denied)
+        ]
+    else:
+        wanted = caps.RUNS_AS[identity.kind]
+        runners = [g for g in direct if g.capability == wanted]
+        if identity.assigned_user:
+            runners = [g for g in runners if g.principal_id == identity.assigned_user]
+    for runner in runners:
+        if runner.principal_id == identity.principal_id:
+            continue
+        for grant in own:
+            grade = runner.grade.weaker(grant.grade).weaker(Grade.INDIRECT)
+            facts = (
+                f"runs code as the identity of {identity.resource_id}",
+                *runner.facts,
+                *grant.facts,
+            )
+            hop = Grant(
+                grant.capability,
+                runner.principal_id,
+                runner.principal_type,
+                grade,
+                (*runner.chain, *grant.chain),
+                tuple(dict.fromkeys(facts)),
+            )
+            key = (
+                grant.capability,
+                runner.principal_id,
+                "via",
+                identity.principal_id,
+                grant.first.target,
+            )
+            _keep(best, key, hop)
+
+
+def _order(grant: Grant) -> tuple[int, int, int, str, str, str]:
+    first = grant.first
+    return (
+        ORDER.get(grant.capability, 99),
+        grant.grade.rank,
+        BREADTH[scope_kind(scope_key(first.scope))],
+        grant.principal_id,
+        first.target.lower(),
+        first.operation.lower(),
+    )

@@ -1,0 +1,132 @@
+"""The records of an access analysis: assignments, deny assignments, grades and grants.
+
+Grades (the JSON contract, docs/access.md): `direct`, `via-credential` (a key or secret
+listing hands out the access), `indirect` (through a managed identity the principal can run
+code as), `conditional` (an ABAC condition restricts the operation), `possible` (the role
+matches by definition but the service behaviour needs live verification), `eligible` (PIM
+eligibility: a grant after activation). When several apply, the weakest wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+EVERYONE = "00000000-0000-0000-0000-000000000000"
+GROUP_TYPES = frozenset({"group", "foreigngroup"})
+
+
+class Grade(StrEnum):
+    DIRECT = "direct"
+    VIA_CREDENTIAL = "via-credential"
+    INDIRECT = "indirect"
+    CONDITIONAL = "conditional"
+    POSSIBLE = "possible"
+    ELIGIBLE = "eligible"
+
+    @property
+    def rank(self) -> int:
+        """0 is the most certain; the weakest qualifier of a chain decides its grade."""
+        return _ORDER.index(self)
+
+    def weaker(self, other: Grade) -> Grade:
+        return self if self.rank >= other.rank else other
+
+
+_ORDER = list(Grade)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """A grant of a role to a principal at a scope: a role assignment, a PIM eligibility,
+    a Key Vault access policy or a Lighthouse authorization (`kind` says which)."""
+
+    source_id: str
+    principal_id: str
+    principal_type: str
+    role_guid: str
+    scope: str
+    scope_key: str
+    condition: str | None = None
+    kind: str = "active"  # active | eligible | lighthouse | lighthouse-eligible
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class DenyAssignment:
+    source_id: str
+    name: str
+    scope_key: str
+    children: bool
+    principals: frozenset[str]
+    excluded: frozenset[str]
+    names_groups: bool
+    blocks: tuple[Any, ...]  # PermissionBlock
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One link of a chain: `principal` reaches `operation` on `target` through `role`
+    assigned at `scope` (or through an access policy, a credential, an identity)."""
+
+    principal_id: str
+    principal_type: str
+    role: str
+    role_id: str
+    scope: str
+    operation: str
+    target: str
+    route: str
+    condition: str | None = None
+    partial: str | None = None
+    kind: str = "active"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "principal_id": self.principal_id,
+            "principal_type": self.principal_type,
+            "role": self.role,
+            "role_id": self.role_id,
+            "scope": self.scope,
+            "operation": self.operation,
+            "target": self.target,
+            "route": self.route,
+            "assignment": self.kind,
+        }
+        if self.condition:
+            out["condition"] = self.condition
+        if self.partial:
+            out["partial"] = self.partial
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """A principal holds a capability on a workspace, with its grade and the chain behind it
+    (one step, or two when it runs through a managed identity)."""
+
+    capability: str
+    principal_id: str
+    principal_type: str
+    grade: Grade
+    chain: tuple[Step, ...]
+    facts: tuple[str, ...] = field(default=())
+
+    @property
+    def first(self) -> Step:
+        return self.chain[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        first = self.first
+        return {
+            "capability": self.capability,
+            "principal_id": self.principal_id,
+            "principal_type": self.principal_type,
+            "grade": self.grade.value,
+            "role": first.role,
+            "role_id": first.role_id,
+            "scope": first.scope,
+            "chain": [step.to_dict() for step in self.chain],
+            "facts": list(self.facts),
+        }
