@@ -82,18 +82,21 @@ class Step:
     partial: str | None = None
     kind: str = "active"
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "principal_id": self.principal_id,
-            "principal_type": self.principal_type,
-            "role": self.role,
-            "role_id": self.role_id,
-            "scope": self.scope,
-            "operation": self.operation,
-            "target": self.target,
-            "route": self.route,
-            "assignment": self.kind,
-        }
+    def to_dict(self, principal: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if principal:
+            out["principal_id"] = self.principal_id
+            out["principal_type"] = self.principal_type
+        out.update(
+            role=self.role,
+            role_id=self.role_id,
+            scope=self.scope,
+            route=self.route,
+            operation=self.operation,
+            target=self.target,
+        )
+        if self.kind != "active":
+            out["assignment"] = self.kind
         if self.condition:
             out["condition"] = self.condition
         if self.partial:
@@ -118,15 +121,15 @@ class Grant:
         return self.chain[0]
 
     def to_dict(self) -> dict[str, Any]:
-        first = self.first
-        return {
-            "capability": self.capability,
+        """The contract's grant: the principal's own step, flattened; `via` is the identity's
+        step when the grant runs through one."""
+        out: dict[str, Any] = {
             "principal_id": self.principal_id,
             "principal_type": self.principal_type,
             "grade": self.grade.value,
-            "role": first.role,
-            "role_id": first.role_id,
-            "scope": first.scope,
-            "chain": [step.to_dict() for step in self.chain],
-            "facts": list(self.facts),
         }
+        out.update(self.first.to_dict(principal=False))
+        if len(self.chain) > 1:
+            out["via"] = self.chain[-1].to_dict()
+        out["facts"] = list(self.facts)
+        return out
