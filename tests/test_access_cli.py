@@ -88,3 +88,15 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path) -> None:
     assert nothing.code == 2 and "--snapshot" in nothing.stderr
     bad_format = run_cli("access", "--snapshot", str(FIXTURES / "demo.json"), "-o", "sarif")
     assert bad_format.code == 2
+
+
+def test_scan_access_adds_a_collapsed_access_section_to_the_html_report(tmp_path: Path) -> None:
+    with_access, without = tmp_path / "with.html", tmp_path / "without.html"
+    demo = str(FIXTURES / "demo.json")
+    run_cli("scan", "--snapshot", demo, "--access", "-o", f"html:{with_access}")
+    run_cli("scan", "--snapshot", demo, "-o", f"html:{without}")
+    page = with_access.read_text(encoding="utf-8")
+    assert '<section id="access">' in page and '<details class="access">' in page
+    assert '<a href="#access">Access</a>' in page
+    assert "mlw-forecast-prod" in page.split('<section id="access">', 1)[1]
+    assert '<section id="access">' not in without.read_text(encoding="utf-8")

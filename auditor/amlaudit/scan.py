@@ -24,12 +24,18 @@ class ScanRequest:
     options_source: str = "configuration"
     max_input_size: int = DEFAULT_MAX_INPUT_BYTES
     allow_empty: bool = False
+    access: bool = False
 
 
 def run_scan(request: ScanRequest) -> ScanResult:
     snapshot = load(request.snapshots, request.max_input_size)
     return scan_snapshot(
-        snapshot, request.rules, request.options, request.options_source, request.allow_empty
+        snapshot,
+        request.rules,
+        request.options,
+        request.options_source,
+        request.allow_empty,
+        access=request.access,
     )
 
 
@@ -39,6 +45,7 @@ def scan_snapshot(
     options: dict[str, Any] | None = None,
     options_source: str = "configuration",
     allow_empty: bool = True,
+    access: bool = False,
 ) -> ScanResult:
     """Evaluate rules on an already-loaded snapshot (the live path arrives here too)."""
     values = rule_options(list(rules), options or {}, options_source)
@@ -52,7 +59,7 @@ def scan_snapshot(
             "no Azure ML workspace found in the input: nothing was audited "
             "(pass --allow-empty if that is expected)"
         )
-    return ScanResult(
+    result = ScanResult(
         rules=list(rules),
         findings=evaluation.findings,
         errors=evaluation.errors,
@@ -63,6 +70,11 @@ def scan_snapshot(
         generated_at=scan_time(),
         warnings=warnings,
     )
+    if access:
+        from amlaudit.access.report import access_document, build_report
+
+        result.access = access_document(build_report(index))
+    return result
 
 
 def _workspace_summary(raw: dict[str, Any], resource_id: str, name: str) -> dict[str, Any]:

@@ -233,6 +233,17 @@ def to_dict(report: AccessReport) -> dict[str, Any]:
     }
 
 
+def access_document(report: AccessReport) -> dict[str, Any]:
+    """The contract's document, cleaned for every format (see `render.clean`)."""
+    from amlaudit.access.render import clean
+    from amlaudit.result import format_time, scan_time
+
+    if not report.generated_at:
+        report.generated_at = format_time(scan_time())
+    cleaned: dict[str, Any] = clean(to_dict(report))
+    return cleaned
+
+
 def _unique_denied(result: WorkspaceAccess) -> list[Any]:
     seen: dict[tuple[str, str, str, str], Any] = {}
     for denied in result.denied:

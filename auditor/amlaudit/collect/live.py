@@ -205,4 +205,11 @@ def scan_live(
     live = collect(args, scope, types, full=False)
     if args.save_snapshot:
         write_text(args.save_snapshot, lambda stream: write_envelope(live.envelope, stream))
-    return scan_snapshot(live.snapshot, rules, options, options_source, allow_empty)
+    return scan_snapshot(
+        live.snapshot,
+        rules,
+        options,
+        options_source,
+        allow_empty,
+        access=bool(getattr(args, "access", False)),
+    )

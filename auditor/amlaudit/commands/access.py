@@ -44,10 +44,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from amlaudit.access.report import build_report, to_dict
+    from amlaudit.access.report import access_document, build_report
     from amlaudit.index import SnapshotIndex
     from amlaudit.output import check_not_inputs, parse_outputs, write_text
-    from amlaudit.result import format_time, scan_time
     from amlaudit.snapshot import load
 
     if not args.snapshot:
@@ -56,18 +55,10 @@ def run(args: argparse.Namespace) -> int:
     check_not_inputs(outputs, args.snapshot)
     snapshot = load(args.snapshot)
     report = build_report(SnapshotIndex(snapshot), args.workspace, args.principal)
-    report.generated_at = format_time(scan_time())
-    document = render_document(to_dict(report))
+    document = access_document(report)
     for output in outputs:
         write_text(output.path, _producer(output.format, document))
     return 0 if report.complete else EXIT_INCOMPLETE
-
-
-def render_document(document: dict[str, Any]) -> dict[str, Any]:
-    from amlaudit.access.render import clean
-
-    cleaned: dict[str, Any] = clean(document)
-    return cleaned
 
 
 def _producer(fmt: str, document: dict[str, Any]) -> Any:
