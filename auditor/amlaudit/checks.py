@@ -12,7 +12,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from amlaudit import armid
-from amlaudit.api import Context, Evidence, Verdict, failed, item_get, one_of, passed, same
+from amlaudit.api import (
+    Context,
+    Evidence,
+    MissingReference,
+    Verdict,
+    failed,
+    item_get,
+    one_of,
+    passed,
+    same,
+)
 from amlaudit.index import SnapshotIndex
 from amlaudit.resource import DataError, Resource
 from amlaudit.result import scan_time
@@ -497,3 +507,70 @@ def ingestion_and_query_private(res: Resource) -> Verdict:
     if not open_paths:
         return passed("public ingestion and query access are disabled")
     return failed(f"public network access is open for {' and '.join(open_paths)}", *evidence)
+
+
+# -- identity blast radius (amlaudit.access) for the rules built on it ---------------------------
+
+# The types the access analysis reads: rules built on it declare them, so a live scan collects
+# them (the plan follows the rules).
+ACCESS_READS = (
+    "Microsoft.Authorization/roleAssignments",
+    "Microsoft.Authorization/roleDefinitions",
+    "Microsoft.Authorization/denyAssignments",
+    "Microsoft.Authorization/roleEligibilityScheduleInstances",
+    "Microsoft.ManagedServices/registrationAssignments",
+    "Microsoft.Storage/storageAccounts",
+    "Microsoft.KeyVault/vaults",
+    "Microsoft.ContainerRegistry/registries",
+    "Microsoft.ManagedIdentity/userAssignedIdentities",
+    DATASTORES,
+    "Microsoft.MachineLearningServices/workspaces/computes",
+    "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+    "Microsoft.MachineLearningServices/workspaces/batchEndpoints",
+)
+_ACCESS: weakref.WeakKeyDictionary[SnapshotIndex, tuple[Any, dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def workspace_access(res: Resource, ctx: Context) -> Any:
+    """The workspace's blast radius (`amlaudit.access.blast.WorkspaceAccess`): computed once
+    per workspace and scan, whichever rules ask."""
+    from amlaudit.access.blast import analyse
+    from amlaudit.access.estate import AccessEstate
+    from amlaudit.access.evaluate import Evaluator
+    from amlaudit.access.targets import workspace_scope
+
+    state = _ACCESS.get(ctx.index)
+    if state is None:
+        state = _ACCESS[ctx.index] = (Evaluator(AccessEstate(ctx.index)), {})
+    evaluator, done = state
+    found = done.get(res.key)
+    if found is None:
+        found = done[res.key] = analyse(evaluator, workspace_scope(ctx.index, res))
+    return found
+
+
+def access_gap(res: Resource, ctx: Context, result: Any) -> str | None:
+    """Why the blast radius of this workspace may be incomplete (unknown role, unreadable
+    authorization scope, no role assignments at all), or None. A rule that would pass raises
+    IncompleteData with it: a gap is never a pass."""
+    if result.unknown:
+        first = result.unknown[0]
+        return f"role {first.role_guid} assigned at {first.scope} is unknown"
+    from amlaudit.access.report import error_gaps
+
+    gaps = error_gaps(ctx.index, [res.id])
+    if gaps:
+        return f"authorization data could not be read at {gaps[0].scope}: {gaps[0].message}"
+    return None
+
+
+def require_role_assignments(res: Resource, ctx: Context) -> None:
+    """A snapshot without a single role assignment (nor PIM eligibility, nor Lighthouse
+    delegation) did not collect RBAC at all, e.g. a workspace exported on its own: the access
+    rules skip with a coverage note instead of judging."""
+    grants = ACCESS_READS[0], ACCESS_READS[3], ACCESS_READS[4]
+    if not any(ctx.index.of_type(kind) for kind in grants):
+        sub = armid.subscription_scope(armid.subscription_id(res.id) or "")
+        raise MissingReference(sub, "no role assignment covering")

@@ -121,32 +121,40 @@ def build_report(
     )
 
 
-def _coverage(
-    index: SnapshotIndex,
-    targets: Sequence[Any],
-    result: WorkspaceAccess,
-    out: dict[tuple[str, str], CoverageEntry],
-) -> None:
-    for target in targets:
-        for kind in AUTHORIZATION_TYPES:
-            for error in index.errors_covering(target.id, kind):
-                key = ("unreadable-scope", f"{error.scope}|{error.operation}")
-                out[key] = CoverageEntry(
-                    "unreadable-scope",
-                    error.scope,
-                    f"{error.operation}: {error.status} {error.message}".strip(),
-                )
+def error_gaps(index: SnapshotIndex, target_ids: Sequence[str]) -> list[CoverageEntry]:
+    """Collection errors that leave the authorization picture of these targets incomplete:
+    failed authorization lists at or above them, and any at a management group or the root."""
+    found: dict[tuple[str, str], CoverageEntry] = {}
+    errors = [
+        e
+        for t in target_ids
+        for kind in AUTHORIZATION_TYPES
+        for e in index.errors_covering(t, kind)
+    ]
     for error in index.errors:
         scope = scope_key(error.scope)
         typed = (error.resource_type or "").lower()
         if (scope == "" or is_management_group(scope)) and (
             not typed or typed in AUTHORIZATION_TYPES
         ):
-            out[("unreadable-scope", f"{error.scope}|{error.operation}")] = CoverageEntry(
-                "unreadable-scope",
-                error.scope or "/",
-                f"{error.operation}: {error.status} {error.message}".strip(),
-            )
+            errors.append(error)
+    for error in errors:
+        found[(error.scope, error.operation)] = CoverageEntry(
+            "unreadable-scope",
+            error.scope or "/",
+            f"{error.operation}: {error.status} {error.message}".strip(),
+        )
+    return [found[k] for k in sorted(found)]
+
+
+def _coverage(
+    index: SnapshotIndex,
+    targets: Sequence[Any],
+    result: WorkspaceAccess,
+    out: dict[tuple[str, str], CoverageEntry],
+) -> None:
+    for entry in error_gaps(index, [t.id for t in targets]):
+        out[("unreadable-scope", f"{entry.scope}|{entry.message}")] = entry
     for assignment in result.unknown:
         out[("unknown-role", assignment.source_id)] = CoverageEntry(
             "unknown-role",

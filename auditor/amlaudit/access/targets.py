@@ -151,6 +151,11 @@ def _principals(resource: Resource, index: SnapshotIndex) -> list[tuple[str, str
 
 def _identities(index: SnapshotIndex, workspace: Resource, scope: WorkspaceScope) -> None:
     uamis: dict[str, str] = {}
+    hub = _ref(workspace, "properties.hubResourceId")
+    hub_resource = index.get(hub) if hub else None
+    if hub_resource is not None:  # a project's hub reads the shared dependencies for it
+        for principal, _uami in _principals(hub_resource, index):
+            scope.identities.append(ActingIdentity(principal, "workspace", hub_resource.id))
     for principal, uami in _principals(workspace, index):
         scope.identities.append(ActingIdentity(principal, "workspace", workspace.id))
         if uami:
