@@ -533,9 +533,15 @@ _ACCESS: weakref.WeakKeyDictionary[SnapshotIndex, tuple[Any, dict[str, Any]]] = 
 )
 
 
+# The capabilities the access rules judge; the others are left to `amlaudit access`.
+RULE_CAPABILITIES = frozenset(
+    {"data-read", "data-write", "secrets-read", "role-assign", "identity-takeover"}
+)
+
+
 def workspace_access(res: Resource, ctx: Context) -> Any:
-    """The workspace's blast radius (`amlaudit.access.blast.WorkspaceAccess`): computed once
-    per workspace and scan, whichever rules ask."""
+    """The workspace's blast radius (`amlaudit.access.blast.WorkspaceAccess`) for the
+    capabilities the rules judge: computed once per workspace and scan, whichever rules ask."""
     from amlaudit.access.blast import analyse
     from amlaudit.access.estate import AccessEstate
     from amlaudit.access.evaluate import Evaluator
@@ -547,7 +553,8 @@ def workspace_access(res: Resource, ctx: Context) -> Any:
     evaluator, done = state
     found = done.get(res.key)
     if found is None:
-        found = done[res.key] = analyse(evaluator, workspace_scope(ctx.index, res))
+        scope = workspace_scope(ctx.index, res)
+        found = done[res.key] = analyse(evaluator, scope, RULE_CAPABILITIES)
     return found
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from amlaudit.access import capabilities as caps
 from amlaudit.access.capabilities import CAPABILITIES, ORDER, Capability, Route
 from amlaudit.access.evaluate import Denied, Evaluator, precondition
-from amlaudit.access.model import Assignment, Grade, Grant, Step
+from amlaudit.access.model import Assignment, Grade, Grant, Step, shown
 from amlaudit.access.scopes import BREADTH, scope_key, scope_kind
 from amlaudit.access.targets import ActingIdentity, Target, WorkspaceScope
 from amlaudit.resource import Resource
@@ -27,9 +27,14 @@ SUBJECT = {
     "image-push": "registry",
     "identity-takeover": "identity",
 }
-# The workspace identity: a datastore written with `serviceDataAccessAuthIdentity` makes
-# studio previews read as it (rbac.md §3.6, "verify live").
-DATASTORE_WRITE = Route(f"{caps.ML}/datastores/write", False, "workspace", caps.UNVERIFIED)
+RUNNERS = frozenset(caps.RUNS_AS.values())
+ROUTES: dict[str, list[tuple[Capability, Route]]] = {}
+POLICY_CAPABILITIES: dict[str, list[Capability]] = {}
+for _capability in CAPABILITIES:
+    _kind = SUBJECT.get(_capability.id, "workspace")
+    ROUTES.setdefault(_kind, []).extend((_capability, r) for r in _capability.routes)
+    if _capability.policy is not None:
+        POLICY_CAPABILITIES.setdefault(_kind, []).append(_capability)
 
 
 @dataclass
@@ -41,16 +46,17 @@ class WorkspaceAccess:
     unknown: list[Assignment] = field(default_factory=list)
 
 
-def analyse(evaluator: Evaluator, scope: WorkspaceScope) -> WorkspaceAccess:
+def analyse(
+    evaluator: Evaluator, scope: WorkspaceScope, wanted: frozenset[str] | None = None
+) -> WorkspaceAccess:
+    """The workspace's grants; `wanted` limits the capabilities computed (the ones that let
+    code run as an identity are always computed, for the transitive hop)."""
     result = WorkspaceAccess(scope.workspace)
     evaluator.unknown.clear()
     result.missing = sorted({t.id for t in scope.targets if t.resource is None}, key=str.lower)
     best: dict[tuple[str, ...], Grant] = {}
-    for capability in CAPABILITIES:
-        kind = SUBJECT.get(capability.id, "workspace")
-        for subject in scope.targets:
-            if subject.kind == kind:
-                _capability(evaluator, scope, capability, subject, result.denied, best)
+    for subject in scope.targets:
+        _subject(evaluator, scope, subject, result.denied, best, wanted)
     direct = list(best.values())
     for identity in scope.identities:
         _hop(evaluator, scope, identity, direct, result.denied, best)
@@ -90,53 +96,67 @@ def _step(
     )
 
 
-def _capability(
+def _subject(
     evaluator: Evaluator,
     scope: WorkspaceScope,
-    capability: Capability,
     subject: Target,
     denied: list[Denied],
     best: dict[tuple[str, ...], Grant],
+    wanted: frozenset[str] | None = None,
 ) -> None:
-    for route in capability.routes:
+    """Every capability judged on one subject (a storage account, the vault…): its routes
+    grouped by the scope their RBAC is evaluated at (the subject, or the workspace)."""
+    by_target: dict[str, dict[Route, list[tuple[Capability, bool, str | None]]]] = {}
+    for capability, route in ROUTES.get(subject.kind, ()):
+        if wanted is not None and capability.id not in wanted and capability.id not in RUNNERS:
+            continue
         holds, fact = precondition(subject, route.when)
         if holds is False:
             continue
         target = scope.workspace.id if route.target == "workspace" else subject.id
-        for hit in evaluator.hits(target, route, denied):
-            grade = hit.grade if holds else hit.grade.weaker(Grade.POSSIBLE)
-            facts = (
-                *hit.facts,
-                *((fact,) if fact else ()),
-                *_assignable(route, hit.condition, evaluator),
-            )
-            step = _step(
-                hit.assignment,
-                hit.role.name,
-                hit.role.guid,
-                route.operation,
-                target,
-                route.route,
-                hit.condition,
-                hit.partial,
-            )
-            grant = Grant(
-                capability.id,
-                hit.assignment.principal_id,
-                hit.assignment.principal_type,
-                grade,
-                (step,),
-                facts,
-            )
-            key = (
-                capability.id,
-                hit.assignment.principal_id,
-                hit.assignment.source_id,
-                hit.assignment.scope,
-                subject.id,
-            )
-            _keep(best, key, grant)
-    if capability.policy is not None:
+        uses = by_target.setdefault(target, {}).setdefault(route, [])
+        uses.append((capability, bool(holds), fact))
+    for target, routes in by_target.items():
+        for route, hit in evaluator.hits(target, list(routes), denied):
+            assignment = hit.assignment
+            for capability, holds, fact in routes[route]:
+                grade = hit.grade if holds else hit.grade.weaker(Grade.POSSIBLE)
+                key = (
+                    capability.id,
+                    assignment.principal_id,
+                    assignment.source_id,
+                    assignment.scope,
+                    subject.id,
+                )
+                found = best.get(key)
+                if found is not None and found.grade.rank <= grade.rank:
+                    continue
+                facts = (
+                    *hit.facts,
+                    *((fact,) if fact else ()),
+                    *_assignable(route, hit.condition, evaluator),
+                )
+                step = _step(
+                    assignment,
+                    hit.role.name,
+                    hit.role.guid,
+                    route.operation,
+                    target,
+                    route.route,
+                    hit.condition,
+                    hit.partial,
+                )
+                best[key] = Grant(
+                    capability.id,
+                    assignment.principal_id,
+                    assignment.principal_type,
+                    grade,
+                    (step,),
+                    facts,
+                )
+    for capability in POLICY_CAPABILITIES.get(subject.kind, ()):
+        if wanted is not None and capability.id not in wanted:
+            continue
         _access_policies(evaluator, capability, subject, best)
 
 
@@ -171,15 +191,15 @@ def _access_policies(
     for policy in subject.resource.list("properties.accessPolicies"):
         if not isinstance(policy, dict):
             continue
-        principal = str(policy.get("objectId") or "").lower()
+        principal = shown(str(policy.get("objectId") or "").lower())
         perms = policy.get("permissions")
         granted = perms.get(section) if isinstance(perms, dict) else None
         if not principal or not isinstance(granted, list):
             continue
-        names = {str(p).lower() for p in granted}
+        names = {shown(str(p).lower()) for p in granted}
         if not names & set(wanted):
             continue
-        compound = policy.get("applicationId")
+        compound = shown(str(policy.get("applicationId") or ""))
         grade = Grade.CONDITIONAL if compound else Grade.DIRECT
         kind = evaluator.estate.principal_type(principal)
         step = Step(
@@ -222,7 +242,7 @@ def _hop(
                         hit.assignment,
                         hit.role.name,
                         hit.role.guid,
-                        DATASTORE_WRITE.operation,
+                        caps.DATASTORE_WRITE.operation,
                         scope.workspace.id,
                         caps.IDENTITY,
                         hit.condition,
@@ -232,7 +252,7 @@ def _hop(
                     "a datastore's serviceDataAccessAuthIdentity makes the service read as the workspace identity (verify live)",
                 ),
             )
-            for hit in evaluator.hits(scope.workspace.id, DATASTORE_WRITE, denied)
+            for _route, hit in evaluator.hits(scope.workspace.id, [caps.DATASTORE_WRITE], denied)
         ]
     else:
         wanted = caps.RUNS_AS[identity.kind]

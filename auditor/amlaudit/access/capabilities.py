@@ -212,6 +212,15 @@ CAPABILITIES: tuple[Capability, ...] = (
         ),
     ),
 )
+# The workspace identity: a datastore written with `serviceDataAccessAuthIdentity` makes
+# studio previews read as it (rbac.md §3.6, "verify live").
+DATASTORE_WRITE = Route(f"{ML}/datastores/write", False, "workspace", UNVERIFIED)
+ROUTE_OPERATIONS = tuple(
+    sorted(
+        {(r.operation, r.is_data) for c in CAPABILITIES for r in c.routes}
+        | {(DATASTORE_WRITE.operation, False)}
+    )
+)
 BY_ID = {capability.id: capability for capability in CAPABILITIES}
 ORDER = {capability.id: number for number, capability in enumerate(CAPABILITIES)}
 # Capabilities that let a principal run code as an identity (the transitive hop).

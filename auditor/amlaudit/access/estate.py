@@ -14,7 +14,7 @@ from typing import Any
 
 from amlaudit import armid
 from amlaudit.access.catalog import Catalog, builtin_catalog
-from amlaudit.access.model import GROUP_TYPES, Assignment, DenyAssignment
+from amlaudit.access.model import GROUP_TYPES, Assignment, DenyAssignment, shown
 from amlaudit.access.roles import RoleDefinition, guid_of, parse_block, parse_definition
 from amlaudit.access.scopes import (
     group_applies,
@@ -43,7 +43,7 @@ AUTHORIZATION_TYPES = (
 
 def _text(props: dict[str, Any], name: str) -> str:
     value = props.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    return shown(value.strip()) if isinstance(value, str) else ""
 
 
 def _props(resource: Resource) -> dict[str, Any]:
@@ -117,11 +117,11 @@ class AccessEstate:
             if isinstance(identity, dict):
                 principal = identity.get("principalId")
                 if isinstance(principal, str) and principal:
-                    self.identity_of[principal.lower()].append(resource.id)
+                    self.identity_of[shown(principal.lower())].append(resource.id)
         for resource in self.index.of_type(IDENTITIES):
             principal = _props(resource).get("principalId")
             if isinstance(principal, str) and principal:
-                self.identity_of[principal.lower()].append(resource.id)
+                self.identity_of[shown(principal.lower())].append(resource.id)
 
     def principal_type(self, principal: str) -> str:
         """The type ARM reports for a principal in any assignment; a principal that is some

@@ -11,7 +11,7 @@ makes it possible.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from amlaudit import armid
@@ -33,7 +33,7 @@ _ROUTE_GRADE = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Hit:
     assignment: Assignment
     role: RoleDefinition
@@ -41,6 +41,9 @@ class Hit:
     condition: str | None
     partial: str | None
     facts: tuple[str, ...]
+
+
+Candidate = tuple[Assignment, RoleDefinition, str | None]  # assignment, its role, partial scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,16 +89,51 @@ def precondition(subject: Target, when: str | None) -> tuple[bool | None, str | 
 
 
 class Evaluator:
+    """Evaluates routes against a snapshot's assignments; every per-role and per-target step
+    is memoised, so 1,000 workspaces under the same subscriptions cost little more than one."""
+
     def __init__(self, estate: AccessEstate) -> None:
         self.estate = estate
         self.unknown: dict[tuple[str, str, str], Assignment] = {}
-        self._grants: dict[tuple[str, str, bool], RoleGrant | None] = {}
+        self._ops: dict[str, dict[tuple[str, bool], RoleGrant]] = {}
+        self._candidates: dict[str, tuple[list[Candidate], list[Assignment]]] = {}
 
-    def role_grant(self, role: RoleDefinition, operation: str, is_data: bool) -> RoleGrant | None:
-        key = (role.guid, operation, is_data)
-        if key not in self._grants:
-            self._grants[key] = role.grants(operation, is_data)
-        return self._grants[key]
+    def role_ops(self, role: RoleDefinition) -> dict[tuple[str, bool], RoleGrant]:
+        """What a role grants among every operation a capability route names."""
+        found = self._ops.get(role.guid)
+        if found is None:
+            found = {}
+            for operation, is_data in caps.ROUTE_OPERATIONS:
+                grant = role.grants(operation, is_data)
+                if grant is not None:
+                    found[(operation, is_data)] = grant
+            self._ops[role.guid] = found
+        return found
+
+    def candidates(self, target: str) -> list[Candidate]:
+        """Assignments effective at `target` or on a child of it, with their definitions;
+        those whose role is unknown are recorded in `unknown`, never taken as granting nothing."""
+        key = armid.key(target)
+        cached = self._candidates.get(key)
+        if cached is None:
+            resolved: list[Candidate] = []
+            unknown: list[Assignment] = []
+            pairs: list[tuple[Assignment, str | None]] = [
+                (a, None) for a in self.estate.applicable(target)
+            ]
+            pairs += [(a, a.scope) for a in self.estate.partial(target)]
+            for assignment, partial in pairs:
+                role = self.estate.roles.get(assignment.role_guid)
+                if role is None:
+                    unknown.append(assignment)
+                else:
+                    resolved.append((assignment, role, partial))
+            cached = self._candidates[key] = (resolved, unknown)
+        for assignment in cached[1]:
+            self.unknown[(assignment.source_id, assignment.principal_id, assignment.role_guid)] = (
+                assignment
+            )
+        return cached[0]
 
     def deny_for(
         self, assignment: Assignment, target_key: str, route: Route
@@ -119,39 +157,34 @@ class Evaluator:
                 return deny
         return None
 
-    def hits(self, target: str, route: Route, denied: list[Denied]) -> Iterator[Hit]:
-        """Every assignment granting `route.operation` at `target` (or on a child of it)."""
+    def hits(
+        self, target: str, routes: Sequence[Route], denied: list[Denied]
+    ) -> Iterator[tuple[Route, Hit]]:
+        """Every (route, assignment) granting a route's operation at `target` or below it."""
         target_key = armid.key(target)
-        base = _ROUTE_GRADE.get(route.route, Grade.DIRECT)
-        candidates: list[tuple[Assignment, str | None]] = [
-            (a, None) for a in self.estate.applicable(target)
-        ]
-        candidates += [(a, a.scope) for a in self.estate.partial(target)]
-        for assignment, partial in candidates:
-            role = self.estate.roles.get(assignment.role_guid)
-            if role is None:
-                self.unknown[
-                    (assignment.source_id, assignment.principal_id, assignment.role_guid)
-                ] = assignment
+        for assignment, role, partial in self.candidates(target):
+            ops = self.role_ops(role)
+            if not ops:
                 continue
-            grant = self.role_grant(role, route.operation, route.is_data)
-            if grant is None:
-                continue
-            if self.estate.denies:
-                deny = self.deny_for(assignment, target_key, route)
-                if deny is not None:
-                    denied.append(Denied(assignment, deny, route.operation))
+            for route in routes:
+                grant = ops.get((route.operation, route.is_data))
+                if grant is None:
                     continue
-            grade = base
-            condition = None
-            for text in (assignment.condition, grant.condition):
-                if text and constrains(text, route.operation):
-                    condition = text
-                    grade = grade.weaker(Grade.CONDITIONAL)
-            if assignment.kind in _ELIGIBLE_KINDS:
-                grade = grade.weaker(Grade.ELIGIBLE)
-            facts = (assignment.note,) if assignment.note else ()
-            yield Hit(assignment, role, grade, condition, partial, facts)
+                if self.estate.denies:
+                    deny = self.deny_for(assignment, target_key, route)
+                    if deny is not None:
+                        denied.append(Denied(assignment, deny, route.operation))
+                        continue
+                grade = _ROUTE_GRADE.get(route.route, Grade.DIRECT)
+                condition = None
+                for text in (assignment.condition, grant.condition):
+                    if text and constrains(text, route.operation):
+                        condition = text
+                        grade = grade.weaker(Grade.CONDITIONAL)
+                if assignment.kind in _ELIGIBLE_KINDS:
+                    grade = grade.weaker(Grade.ELIGIBLE)
+                facts = (assignment.note,) if assignment.note else ()
+                yield route, Hit(assignment, role, grade, condition, partial, facts)
 
     def _deny_applies(self, deny: DenyAssignment, target_key: str) -> bool:
         scope = deny.scope_key

@@ -1,8 +1,8 @@
 """The access report as text, JSON and Markdown (HTML: `render_html`).
 
-Every format renders the same document, `report.to_dict` after cleaning: resource-derived
-strings (role names, scopes, conditions, IDs) lose control characters and secret-shaped
-fragments before any format sees them. Markdown escapes them again as literal text.
+Every format renders the same document, `report.to_dict`, whose snapshot-derived strings
+(role names, scopes, conditions, IDs) lost control characters and secret-shaped fragments when
+they entered the analysis. Markdown escapes them again as literal text; HTML autoescapes.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from amlaudit.redact import printable, scrub_text
 from amlaudit.reports.json_report import dumps
 from amlaudit.reports.markdown import escape
 
@@ -27,17 +26,6 @@ LEGEND = (
     "C conditional · ? possible (verify live) · E eligible (PIM)"
 )
 MAX_ROWS = 40
-
-
-def clean(value: Any) -> Any:
-    """Resource-derived text made safe for every format (control characters, secrets)."""
-    if isinstance(value, str):
-        return printable(scrub_text(value))
-    if isinstance(value, list):
-        return [clean(v) for v in value]
-    if isinstance(value, dict):
-        return {k: clean(v) for k, v in value.items()}
-    return value
 
 
 def best_grades(workspace: dict[str, Any]) -> list[tuple[str, str, dict[str, str]]]:

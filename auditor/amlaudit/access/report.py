@@ -242,14 +242,13 @@ def to_dict(report: AccessReport) -> dict[str, Any]:
 
 
 def access_document(report: AccessReport) -> dict[str, Any]:
-    """The contract's document, cleaned for every format (see `render.clean`)."""
-    from amlaudit.access.render import clean
+    """The contract's document, for every format. Snapshot text was made safe where it
+    entered the analysis (`model.shown`), so nothing here walks the result again."""
     from amlaudit.result import format_time, scan_time
 
     if not report.generated_at:
         report.generated_at = format_time(scan_time())
-    cleaned: dict[str, Any] = clean(to_dict(report))
-    return cleaned
+    return to_dict(report)
 
 
 def _unique_denied(result: WorkspaceAccess) -> list[Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from amlaudit.access.model import shown
 from amlaudit.access.wildcard import allowed
 
 
@@ -89,7 +90,7 @@ def parse_block(raw: Any) -> PermissionBlock | None:
         not_actions=_strings(raw.get("notActions")),
         data_actions=_strings(raw.get("dataActions")),
         not_data_actions=_strings(raw.get("notDataActions")),
-        condition=condition if isinstance(condition, str) and condition.strip() else None,
+        condition=shown(condition) if isinstance(condition, str) and condition.strip() else None,
     )
 
 
@@ -106,6 +107,7 @@ def parse_definition(raw: dict[str, Any], source: str) -> RoleDefinition | None:
         return None
     blocks = tuple(b for b in (parse_block(p) for p in permissions) if b is not None)
     name = props.get("roleName")
+    name = shown(name) if isinstance(name, str) else None
     kind = props.get("type") if "properties" in raw else props.get("roleType")
     updated = props.get("updatedOn")
     return RoleDefinition(

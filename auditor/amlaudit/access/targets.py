@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from amlaudit import armid
+from amlaudit.access.model import shown
 from amlaudit.index import SnapshotIndex
 from amlaudit.resource import Resource
 
@@ -57,7 +58,9 @@ class WorkspaceScope:
 
 def _ref(resource: Resource, path: str) -> str | None:
     value = resource.get(path)
-    return value.strip() if isinstance(value, str) and value.strip().startswith("/") else None
+    return (
+        shown(value.strip()) if isinstance(value, str) and value.strip().startswith("/") else None
+    )
 
 
 def workspace_scope(index: SnapshotIndex, workspace: Resource) -> WorkspaceScope:
@@ -124,7 +127,9 @@ def _datastore_account(index: SnapshotIndex, datastore: Resource) -> str | None:
             continue
         return account.id
     if isinstance(sub, str) and sub and isinstance(group, str) and group:
-        return f"/subscriptions/{sub}/resourceGroups/{group}/providers/{STORAGE}/{name.strip()}"
+        return shown(
+            f"/subscriptions/{sub}/resourceGroups/{group}/providers/{STORAGE}/{name.strip()}"
+        )
     return None
 
 
@@ -136,7 +141,7 @@ def _principals(resource: Resource, index: SnapshotIndex) -> list[tuple[str, str
     out: list[tuple[str, str | None]] = []
     principal = identity.get("principalId")
     if isinstance(principal, str) and principal:
-        out.append((principal.lower(), None))
+        out.append((shown(principal.lower()), None))
     assigned = identity.get("userAssignedIdentities")
     if isinstance(assigned, dict):
         for uami_id, value in sorted(assigned.items()):
@@ -145,7 +150,7 @@ def _principals(resource: Resource, index: SnapshotIndex) -> list[tuple[str, str
                 uami = index.get(uami_id)
                 found = uami.get("properties.principalId") if uami is not None else None
             if isinstance(found, str) and found:
-                out.append((found.lower(), uami_id))
+                out.append((shown(found.lower()), shown(uami_id)))
     return out
 
 
@@ -170,7 +175,7 @@ def _identities(index: SnapshotIndex, workspace: Resource, scope: WorkspaceScope
                     principal,
                     "compute",
                     compute.id,
-                    user.lower() if isinstance(user, str) and user else None,
+                    shown(user.lower()) if isinstance(user, str) and user else None,
                 )
             )
             if uami:
