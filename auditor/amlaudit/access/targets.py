@@ -1,9 +1,11 @@
 """A workspace's reachable resources: the dependency scope the capabilities are judged over.
 
-Storage (the default account and every datastore's target account), the vault, the CMK vault,
-the registry, and the identities that act for the workspace (its own, its computes', its
-endpoints'). A project workspace takes the hub's dependencies. References to resources the
-snapshot does not hold are kept (RBAC at their scope still applies) and flagged `missing`.
+The dependencies come from `amlaudit.depscope` (the one definition of what ML uses): storage
+(the default account and every datastore's target), the vault(s), the CMK vault, the
+registry; a project inherits its hub's. Added here: which datastores hold a credential, and
+the identities code can run as (the workspace's, its hub's, its computes', its endpoints').
+References to resources the snapshot does not hold are kept (RBAC at their scope still
+applies) and reported as missing.
 """
 
 from __future__ import annotations
@@ -13,17 +15,22 @@ from typing import Any
 
 from amlaudit import armid
 from amlaudit.access.model import shown
+from amlaudit.depscope import Usage, hub_id_of
 from amlaudit.index import SnapshotIndex
 from amlaudit.resource import Resource
 
-STORAGE = "Microsoft.Storage/storageAccounts"
-DATASTORES = "Microsoft.MachineLearningServices/workspaces/datastores"
 COMPUTES = "Microsoft.MachineLearningServices/workspaces/computes"
 ENDPOINT_TYPES = (
     "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
     "Microsoft.MachineLearningServices/workspaces/batchEndpoints",
 )
 CREDENTIAL_TYPES = frozenset({"accountkey", "sas", "serviceprincipal", "certificate"})
+# Dependencies judged as capability subjects besides storage (depscope usages).
+SUBJECT_USAGES = {
+    Usage.KEY_VAULT: "vault",
+    Usage.CMK_VAULT: "cmk-vault",
+    Usage.CONTAINER_REGISTRY: "registry",
+}
 
 
 @dataclass(frozen=True)
@@ -56,81 +63,39 @@ class WorkspaceScope:
     identities: list[ActingIdentity] = field(default_factory=list)
 
 
-def _ref(resource: Resource, path: str) -> str | None:
-    value = resource.get(path)
-    return (
-        shown(value.strip()) if isinstance(value, str) and value.strip().startswith("/") else None
-    )
-
-
 def workspace_scope(index: SnapshotIndex, workspace: Resource) -> WorkspaceScope:
+    """The workspace and its dependencies as `amlaudit.depscope` defines them (a project's
+    include its hub's), as subjects of the capabilities."""
     scope = WorkspaceScope(workspace, [Target("workspace", workspace.id, workspace)])
-    owner = workspace
-    hub = _ref(workspace, "properties.hubResourceId")
-    if hub and not _ref(workspace, "properties.storageAccount"):
-        owner = index.get(hub) or workspace
-    default = _ref(owner, "properties.storageAccount")
-    accounts: dict[str, tuple[str, list[str]]] = {}
-    if default:
-        accounts[armid.key(default)] = (default, [])
-    for datastore in index.children_of(workspace.id, DATASTORES):
-        account = _datastore_account(index, datastore)
-        if account is None:
-            continue
-        entry = accounts.setdefault(armid.key(account), (account, []))
-        if _credential_type(datastore) in CREDENTIAL_TYPES:
-            entry[1].append(datastore.name)
-    for key, (account, names) in sorted(accounts.items()):
+    accounts: dict[str, tuple[str, set[str], bool]] = {}
+    others: dict[tuple[str, str], str] = {}
+    for dep in index.dependency_scope.dependencies_of(workspace):
+        key = armid.key(dep.resource_id)
+        if dep.usage in (Usage.STORAGE, Usage.DATASTORE):
+            account, names, default = accounts.get(key, (shown(dep.resource_id), set(), False))
+            if dep.usage is Usage.STORAGE:
+                default = True
+            elif _credential_datastore(index, dep.detail):
+                names.add(armid.name_from_id(shown(dep.detail or "")))
+            accounts[key] = (account, names, default)
+        elif dep.usage in SUBJECT_USAGES:
+            others.setdefault((SUBJECT_USAGES[dep.usage], key), shown(dep.resource_id))
+    for _key, (account, names, default) in sorted(accounts.items()):
         scope.targets.append(
-            Target(
-                "storage",
-                account,
-                index.get(account),
-                tuple(sorted(names)),
-                default=default is not None and key == armid.key(default),
-            )
+            Target("storage", account, index.get(account), tuple(sorted(names)), default)
         )
-    for kind, path in (
-        ("vault", "properties.keyVault"),
-        ("cmk-vault", "properties.encryption.keyVaultProperties.keyVaultArmId"),
-        ("registry", "properties.containerRegistry"),
-    ):
-        found = _ref(owner, path)
-        if found:
-            scope.targets.append(Target(kind, found, index.get(found)))
+    for (kind, _key), resource_id in sorted(others.items()):
+        scope.targets.append(Target(kind, resource_id, index.get(resource_id)))
     _identities(index, workspace, scope)
     return scope
 
 
-def _credential_type(datastore: Resource) -> str:
+def _credential_datastore(index: SnapshotIndex, datastore_id: str | None) -> bool:
+    datastore = index.get(datastore_id) if datastore_id else None
+    if datastore is None:
+        return False
     value = datastore.get("properties.credentials.credentialsType")
-    return value.strip().lower() if isinstance(value, str) else ""
-
-
-def _datastore_account(index: SnapshotIndex, datastore: Resource) -> str | None:
-    name = datastore.get("properties.accountName")
-    if not isinstance(name, str) or not name.strip():
-        return None
-    found = index.with_value(STORAGE, "name", name)
-    sub, group = (
-        datastore.get("properties.subscriptionId"),
-        datastore.get("properties.resourceGroup"),
-    )
-    for account in found:
-        if isinstance(sub, str) and sub and armid.subscription_id(account.id) != sub.lower():
-            continue
-        if (
-            isinstance(group, str)
-            and group
-            and (armid.resource_group(account.id) or "").lower() != group.lower()
-        ):
-            continue
-        return account.id
-    if isinstance(sub, str) and sub and isinstance(group, str) and group:
-        return shown(
-            f"/subscriptions/{sub}/resourceGroups/{group}/providers/{STORAGE}/{name.strip()}"
-        )
-    return None
+    return isinstance(value, str) and value.strip().lower() in CREDENTIAL_TYPES
 
 
 def _principals(resource: Resource, index: SnapshotIndex) -> list[tuple[str, str | None]]:
@@ -156,7 +121,7 @@ def _principals(resource: Resource, index: SnapshotIndex) -> list[tuple[str, str
 
 def _identities(index: SnapshotIndex, workspace: Resource, scope: WorkspaceScope) -> None:
     uamis: dict[str, str] = {}
-    hub = _ref(workspace, "properties.hubResourceId")
+    hub = hub_id_of(workspace)
     hub_resource = index.get(hub) if hub else None
     if hub_resource is not None:  # a project's hub reads the shared dependencies for it
         for principal, _uami in _principals(hub_resource, index):

@@ -1,6 +1,7 @@
-from amlaudit.access.targets import ActingIdentity, workspace_scope
+from amlaudit import armid
 from amlaudit.api import Context, Evidence, IncompleteData, Resource, Verdict, failed, passed, rule
 from amlaudit.checks import ACCESS_READS, access_gap, require_role_assignments, workspace_access
+from amlaudit.depscope import hub_id_of
 
 # Routes that read the vault itself (not the ML service's own secret APIs).
 VAULT_ROUTES = frozenset({"data-action", "access-policy", "self-grant"})
@@ -28,8 +29,9 @@ def foreign_sp_reads_vault(res: Resource, ctx: Context) -> Verdict:
     identities included) that can read secret values in the workspace's Key Vault — with
     `secrets/getSecret/action` on an RBAC-mode vault, through an access policy granting `get`,
     or by granting themselves one (`vaults/write`, `vaults/accessPolicies/write` on an
-    access-policy vault) — other than the identities of the workspace itself, its computes and
-    its endpoints. Grants graded `possible` or `eligible` are left out. A workspace that would
+    access-policy vault) — other than the identities of the workspace itself (and, for a
+    project, its hub), its computes and its online endpoints, as the estate's own-identity
+    table knows them. Grants graded `possible` or `eligible` are left out. A workspace that would
     pass with an unknown role or unreadable authorization data reports an error.
     A snapshot holding no role assignment at all is skipped with a coverage note.
 
@@ -62,7 +64,7 @@ def foreign_sp_reads_vault(res: Resource, ctx: Context) -> Verdict:
     """
     require_role_assignments(res, ctx)
     result = workspace_access(res, ctx)
-    own = {identity.principal_id for identity in _own(res, ctx)}
+    own = _own_workspaces(res)
     found = sorted(
         {
             f"{g.principal_id} via {g.first.role} ({g.first.route}) at {g.first.scope}"
@@ -72,7 +74,7 @@ def foreign_sp_reads_vault(res: Resource, ctx: Context) -> Verdict:
             and len(g.chain) == 1
             and g.first.route in VAULT_ROUTES
             and g.grade.value in ("direct", "via-credential", "conditional")
-            and g.principal_id not in own
+            and not _is_own(ctx, g.principal_id, own)
         }
     )
     if found:
@@ -87,5 +89,15 @@ def foreign_sp_reads_vault(res: Resource, ctx: Context) -> Verdict:
     return passed("only the workspace's own identities can read its vault's secrets")
 
 
-def _own(res: Resource, ctx: Context) -> list[ActingIdentity]:
-    return list(workspace_scope(ctx.index, res).identities)
+def _own_workspaces(res: Resource) -> set[str]:
+    """The workspace and, for a project, its hub: their identities are the project's own."""
+    hub = hub_id_of(res)
+    return {res.key, armid.key(hub)} if hub else {res.key}
+
+
+def _is_own(ctx: Context, principal: str, workspaces: set[str]) -> bool:
+    """An identity of the workspace, its computes or endpoints (the own-identity table)."""
+    return any(
+        armid.key(i.workspace_id) in workspaces
+        for i in ctx.index.own_identities.of_principal(principal)
+    )
