@@ -292,3 +292,31 @@ def test_unreadable_authorization_scope_is_a_coverage_entry(tmp_path: Path) -> N
     doc = to_dict(build_report(SnapshotIndex(load([str(path)]))))
     assert [c["kind"] for c in doc["coverage"]] == ["unreadable-scope"]
     assert doc["coverage"][0]["scope"] == e.MG
+
+
+def test_registry_authorization_mode_decides_which_roles_pull(tmp_path: Path) -> None:
+    acr_pull = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+    repo_reader = "b93aa761-3e63-49ed-ac28-beffa264f7ac"
+    resources = [*e.basic(e.SUB_A, "mlw-a", "stmla"), *e.basic(e.SUB_B, "mlw-b", "stmlb")]
+    resources[7]["properties"]["roleAssignmentMode"] = (
+        "AbacRepositoryPermissions"  # mlw-b's registry
+    )
+    for ws_resources in (resources[3], resources[7]):
+        resources += [
+            e.assignment(ws_resources["id"], acr_pull, ALICE),
+            e.assignment(ws_resources["id"], repo_reader, BOB),
+            e.assignment(ws_resources["id"], e.READER, SP, "ServicePrincipal"),
+        ]
+    doc = analyse(tmp_path, resources)
+    assert set(holders(doc, "image-pull", "mlw-a")) == {ALICE, SP}  # RBAC mode: */read pulls too
+    assert set(holders(doc, "image-pull", "mlw-b")) == {BOB}  # ABAC mode: repository data actions
+
+
+def test_dependency_outside_the_snapshot_makes_grants_possible_and_is_a_gap(tmp_path: Path) -> None:
+    resources = [r for r in e.basic() if r["type"] != "Microsoft.Storage/storageAccounts"]
+    resources.append(e.assignment(f"/subscriptions/{e.SUB_A}", e.CONTRIBUTOR, ALICE))
+    doc = analyse(tmp_path, resources)
+    keys = [g for g in grants(doc, "data-read") if g["operation"].endswith("listkeys/action")]
+    assert [g["grade"] for g in keys] == ["possible"]
+    assert [c["kind"] for c in doc["coverage"]] == ["missing-dependency"]
+    assert doc["workspaces"][0]["missing_dependencies"] == [e.basic()[1]["id"]]
