@@ -320,3 +320,22 @@ def test_dependency_outside_the_snapshot_makes_grants_possible_and_is_a_gap(tmp_
     assert [g["grade"] for g in keys] == ["possible"]
     assert [c["kind"] for c in doc["coverage"]] == ["missing-dependency"]
     assert doc["workspaces"][0]["missing_dependencies"] == [e.basic()[1]["id"]]
+
+
+def test_deny_excluding_a_group_leaves_the_grant_with_a_membership_caveat(tmp_path: Path) -> None:
+    resources = [
+        *e.basic(),
+        e.assignment(f"/subscriptions/{e.SUB_A}", e.CONTRIBUTOR, ALICE),
+        e.deny(
+            e.rg(e.SUB_A),
+            "stack deny",
+            ["*"],
+            ["*/read"],
+            [("00000000-0000-0000-0000-000000000000", "SystemDefined")],
+            [(GROUP, "Group")],
+        ),
+    ]
+    doc = analyse(tmp_path, resources)
+    alice = next(g for g in grants(doc, "compute-change") if g["principal_id"] == ALICE)
+    assert any("'stack deny' involves a group" in fact for fact in alice["facts"])
+    assert doc["workspaces"][0]["denied"] == []

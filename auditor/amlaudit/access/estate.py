@@ -232,8 +232,7 @@ def _deny(resource: Resource) -> DenyAssignment:
         children=not bool(props.get("doNotApplyToChildScopes")),
         principals=frozenset(str(p.get("id", "")).lower() for p in principals),
         excluded=frozenset(str(p.get("id", "")).lower() for p in excluded),
-        names_groups=any(
-            str(p.get("type", "")).lower() in GROUP_TYPES for p in principals + excluded
-        ),
+        names_groups=any(str(p.get("type", "")).lower() in GROUP_TYPES for p in principals),
+        excludes_groups=any(str(p.get("type", "")).lower() in GROUP_TYPES for p in excluded),
         blocks=blocks,
     )

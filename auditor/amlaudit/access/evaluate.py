@@ -97,6 +97,8 @@ class Evaluator:
         self.unknown: dict[tuple[str, str, str], Assignment] = {}
         self._ops: dict[str, dict[tuple[str, bool], RoleGrant]] = {}
         self._candidates: dict[str, tuple[list[Candidate], list[Assignment]]] = {}
+        # (principal, deny name): a deny naming a group may remove the grant; ARM cannot tell.
+        self.group_denies: set[tuple[str, str]] = set()
 
     def role_ops(self, role: RoleDefinition) -> dict[tuple[str, bool], RoleGrant]:
         """What a role grants among every operation a capability route names."""
@@ -145,17 +147,27 @@ class Evaluator:
             if principal in deny.excluded:
                 continue
             if EVERYONE not in deny.principals and principal not in deny.principals:
+                if deny.names_groups and self._deny_matches(deny, route):
+                    self.group_denies.add((assignment.principal_id, deny.name))
                 continue
-            if any(
-                allowed(
-                    b.data_actions if route.is_data else b.actions,
-                    b.not_data_actions if route.is_data else b.not_actions,
-                    route.operation,
-                )
-                for b in deny.blocks
-            ):
-                return deny
+            if not self._deny_matches(deny, route):
+                continue
+            if deny.excludes_groups:  # the principal may be in an excluded group
+                self.group_denies.add((assignment.principal_id, deny.name))
+                continue
+            return deny
         return None
+
+    @staticmethod
+    def _deny_matches(deny: DenyAssignment, route: Route) -> bool:
+        return any(
+            allowed(
+                b.data_actions if route.is_data else b.actions,
+                b.not_data_actions if route.is_data else b.not_actions,
+                route.operation,
+            )
+            for b in deny.blocks
+        )
 
     def hits(
         self, target: str, routes: Sequence[Route], denied: list[Denied]
@@ -170,11 +182,18 @@ class Evaluator:
                 grant = ops.get((route.operation, route.is_data))
                 if grant is None:
                     continue
+                facts: tuple[str, ...] = (assignment.note,) if assignment.note else ()
                 if self.estate.denies:
+                    self.group_denies.clear()
                     deny = self.deny_for(assignment, target_key, route)
                     if deny is not None:
                         denied.append(Denied(assignment, deny, route.operation))
                         continue
+                    facts += tuple(
+                        f"deny assignment '{name}' involves a group: whether it removes this "
+                        "depends on group membership (not in ARM)"
+                        for _, name in sorted(self.group_denies)
+                    )
                 grade = _ROUTE_GRADE.get(route.route, Grade.DIRECT)
                 condition = None
                 for text in (assignment.condition, grant.condition):
@@ -183,7 +202,6 @@ class Evaluator:
                         grade = grade.weaker(Grade.CONDITIONAL)
                 if assignment.kind in _ELIGIBLE_KINDS:
                     grade = grade.weaker(Grade.ELIGIBLE)
-                facts = (assignment.note,) if assignment.note else ()
                 yield route, Hit(assignment, role, grade, condition, partial, facts)
 
     def _deny_applies(self, deny: DenyAssignment, target_key: str) -> bool:

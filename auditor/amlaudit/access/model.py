@@ -71,7 +71,8 @@ class DenyAssignment:
     children: bool
     principals: frozenset[str]
     excluded: frozenset[str]
-    names_groups: bool
+    names_groups: bool  # a principal it applies to is a group
+    excludes_groups: bool  # an excluded principal is a group
     blocks: tuple[Any, ...]  # PermissionBlock
 
 
