@@ -30,25 +30,8 @@ def scan_json(snapshot: Path, *extra: str) -> tuple[int, list[dict[str, object]]
     return run.code, run.json()["findings"]
 
 
-# The hardened estate's platform groups (Owner / User Access Administrator at the management
-# group and subscription, Contributor groups): the principals AML167 expects to be named.
-HARDENED_ESCALATION_ALLOWLIST = [
-    "0269466f-bdc3-92c2-ae28-23f9443c25f7",
-    "0b496aba-8ec8-3b87-17a0-7ab791c18338",
-    "66f59060-026b-8e12-a8dc-0c504c68bc8c",
-    "792f3b77-4ef9-d950-9542-ae6ba97989ef",
-    "92cf24d4-e5c4-9ce3-721b-3d3ca39f50e8",
-    "ba1dfa59-a376-49f3-58f3-51bc588004b6",
-]
-
-
-def test_hardened_estate_passes_every_rule_of_these_families(tmp_path: Path) -> None:
-    config = tmp_path / "amlaudit.toml"
-    listed = ", ".join(f'"{p}"' for p in HARDENED_ESCALATION_ALLOWLIST)
-    config.write_text(f"[options]\nescalation_allowlist = [{listed}]\n", encoding="utf-8")
-    code, findings = scan_json(
-        FIXTURES / "hardened.json", "--fail-on", "info", "--config", str(config)
-    )
+def test_hardened_estate_passes_every_rule_of_these_families() -> None:
+    code, findings = scan_json(FIXTURES / "hardened.json", "--fail-on", "info")
     bad = [
         (f["rule_id"], f["resource_name"], f["message"])
         for f in findings
@@ -58,6 +41,47 @@ def test_hardened_estate_passes_every_rule_of_these_families(tmp_path: Path) -> 
     judged = {f["rule_id"] for f in findings if f["status"] == "pass"}
     assert {"AML160", "AML161", "AML181", "AML183", "AML189", "AML200", "AML210"} <= judged
     assert {"AML166", "AML167", "AML168", "AML169", "AML170"} <= judged
+
+
+# The hardened estate's platform groups (Owner / User Access Administrator at the management
+# group and subscription, Contributor groups): who can escalate over its workspaces.
+HARDENED_ESCALATION_GROUPS = [
+    "0269466f-bdc3-92c2-ae28-23f9443c25f7",
+    "0b496aba-8ec8-3b87-17a0-7ab791c18338",
+    "66f59060-026b-8e12-a8dc-0c504c68bc8c",
+    "792f3b77-4ef9-d950-9542-ae6ba97989ef",
+    "92cf24d4-e5c4-9ce3-721b-3d3ca39f50e8",
+    "ba1dfa59-a376-49f3-58f3-51bc588004b6",
+]
+
+
+def test_escalation_allowlist_options(tmp_path: Path) -> None:
+    def aml167(options: str) -> set[str]:
+        config = write_config(tmp_path, f"[options]\n{options}\n")
+        run = run_cli(
+            "scan",
+            "--snapshot",
+            str(FIXTURES / "hardened.json"),
+            "--select",
+            "AML167",
+            "-o",
+            "json",
+            "--config",
+            str(config),
+        )
+        return {f["status"] for f in run.json()["findings"]}
+
+    assert aml167("") == {"pass"}  # groups count as allow-listed by default
+    assert aml167("escalation_groups_allowed = false") == {"fail"}
+    listed = ", ".join(f'"{p}"' for p in HARDENED_ESCALATION_GROUPS)
+    both = f"escalation_groups_allowed = false\nescalation_allowlist = [{listed}]"
+    assert aml167(both) == {"pass"}
+
+
+def write_config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "amlaudit.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def test_demo_estate_fails_in_every_family() -> None:

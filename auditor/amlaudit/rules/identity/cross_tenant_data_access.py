@@ -1,5 +1,15 @@
-from amlaudit.api import Context, Evidence, IncompleteData, Resource, Verdict, failed, passed, rule
-from amlaudit.checks import ACCESS_READS, access_gap, require_role_assignments, workspace_access
+from amlaudit.api import (
+    Context,
+    Evidence,
+    IncompleteData,
+    Resource,
+    Verdict,
+    failed,
+    passed,
+    rule,
+    skip,
+)
+from amlaudit.checks import ACCESS_READS, access_gap, without_rbac, workspace_access
 
 CROSS_TENANT = frozenset({"foreigngroup", "lighthouse"})
 DATA = frozenset({"data-read", "data-write", "secrets-read"})
@@ -30,7 +40,7 @@ def cross_tenant_data_access(res: Resource, ctx: Context) -> Verdict:
     read the vault's secrets, by any route (data roles, key or secret listing, self-grant, an
     identity they can run code as). Grants graded `possible` are left out. A workspace that
     would pass with an unknown role or unreadable authorization data reports an error.
-    A snapshot holding no role assignment at all is skipped with a coverage note.
+    A snapshot holding no role assignment at all is skipped.
 
     ## Why it matters
     A managing tenant's users and groups are governed by that tenant: their membership,
@@ -59,7 +69,8 @@ def cross_tenant_data_access(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    require_role_assignments(res, ctx)
+    if reason := without_rbac(ctx):
+        return skip(reason)
     result = workspace_access(res, ctx)
     found = sorted(
         {

@@ -8,8 +8,9 @@ from amlaudit.api import (
     failed,
     passed,
     rule,
+    skip,
 )
-from amlaudit.checks import ACCESS_READS, access_gap, require_role_assignments, workspace_access
+from amlaudit.checks import ACCESS_READS, access_gap, without_rbac, workspace_access
 
 
 @rule(
@@ -32,7 +33,13 @@ from amlaudit.checks import ACCESS_READS, access_gap, require_role_assignments, 
             [],
             "principal object IDs allowed to assign roles or take over identities over a "
             "workspace (e.g. the platform team's group, the deployment pipeline)",
-        )
+        ),
+        "escalation_groups_allowed": Option(
+            bool,
+            True,
+            "groups count as allow-listed (their membership is governed, and reviewed, in "
+            "Entra ID); false: only `escalation_allowlist` is",
+        ),
     },
 )
 def escalation_path(res: Resource, ctx: Context) -> Verdict:
@@ -46,10 +53,11 @@ def escalation_path(res: Resource, ctx: Context) -> Verdict:
     identity the workspace, its computes or endpoints use
     (`userAssignedIdentities/federatedIdentityCredentials/write`). Grants graded `direct` or
     `indirect` count; conditioned ones (a condition listing the roles that may be assigned) and
-    PIM-eligible ones do not. It fails for every such principal not in `escalation_allowlist`.
+    PIM-eligible ones do not. It fails for every such principal not in `escalation_allowlist`;
+    groups (`Group`, `ForeignGroup`) count as allow-listed unless `escalation_groups_allowed`
+    is false, since their membership is governed and reviewed in Entra ID.
     A workspace that would pass with an unknown role or unreadable authorization data reports
-    an error. A snapshot holding no role
-    assignment at all is skipped with a coverage note.
+    an error. A snapshot holding no role assignment at all is skipped.
 
     ## Why it matters
     Whoever can assign roles can give themselves every other capability: the training data,
@@ -84,7 +92,9 @@ def escalation_path(res: Resource, ctx: Context) -> Verdict:
     ```
     """
     allowed = {str(p).lower() for p in ctx.option("escalation_allowlist")}
-    require_role_assignments(res, ctx)
+    groups_allowed = bool(ctx.option("escalation_groups_allowed"))
+    if reason := without_rbac(ctx):
+        return skip(reason)
     result = workspace_access(res, ctx)
     found = sorted(
         {
@@ -93,6 +103,7 @@ def escalation_path(res: Resource, ctx: Context) -> Verdict:
             if g.capability in ("role-assign", "identity-takeover")
             and g.grade.value in ("direct", "indirect")
             and g.principal_id not in allowed
+            and not (groups_allowed and g.principal_type.lower() in ("group", "foreigngroup"))
         }
     )
     if found:

@@ -1,6 +1,16 @@
 from amlaudit import armid
-from amlaudit.api import Context, Evidence, IncompleteData, Resource, Verdict, failed, passed, rule
-from amlaudit.checks import ACCESS_READS, access_gap, require_role_assignments, workspace_access
+from amlaudit.api import (
+    Context,
+    Evidence,
+    IncompleteData,
+    Resource,
+    Verdict,
+    failed,
+    passed,
+    rule,
+    skip,
+)
+from amlaudit.checks import ACCESS_READS, access_gap, without_rbac, workspace_access
 from amlaudit.depscope import hub_id_of
 
 # Routes that read the vault itself (not the ML service's own secret APIs).
@@ -33,7 +43,7 @@ def foreign_sp_reads_vault(res: Resource, ctx: Context) -> Verdict:
     project, its hub), its computes and its online endpoints, as the estate's own-identity
     table knows them. Grants graded `possible` or `eligible` are left out. A workspace that would
     pass with an unknown role or unreadable authorization data reports an error.
-    A snapshot holding no role assignment at all is skipped with a coverage note.
+    A snapshot holding no role assignment at all is skipped.
 
     ## Why it matters
     The workspace vault holds connection and datastore secrets. A deployment pipeline, an
@@ -62,7 +72,8 @@ def foreign_sp_reads_vault(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    require_role_assignments(res, ctx)
+    if reason := without_rbac(ctx):
+        return skip(reason)
     result = workspace_access(res, ctx)
     own = _own_workspaces(res)
     found = sorted(

@@ -8,8 +8,9 @@ from amlaudit.api import (
     failed,
     passed,
     rule,
+    skip,
 )
-from amlaudit.checks import ACCESS_READS, access_gap, require_role_assignments, workspace_access
+from amlaudit.checks import ACCESS_READS, access_gap, without_rbac, workspace_access
 
 
 @rule(
@@ -39,7 +40,7 @@ def many_data_readers(res: Resource, ctx: Context) -> Verdict:
     one principal (its membership is not in ARM). It fails above `max_data_readers`
     (default 10). A workspace that would pass with an unknown role or unreadable authorization
     data reports an error.
-    A snapshot holding no role assignment at all is skipped with a coverage note.
+    A snapshot holding no role assignment at all is skipped.
 
     ## Why it matters
     Every principal that can read the data is an account whose compromise leaks it. Counts
@@ -68,7 +69,8 @@ def many_data_readers(res: Resource, ctx: Context) -> Verdict:
     ```
     """
     limit = int(ctx.option("max_data_readers"))
-    require_role_assignments(res, ctx)
+    if reason := without_rbac(ctx):
+        return skip(reason)
     result = workspace_access(res, ctx)
     readers = sorted(
         {

@@ -1,5 +1,15 @@
-from amlaudit.api import Context, Evidence, IncompleteData, Resource, Verdict, failed, passed, rule
-from amlaudit.checks import ACCESS_READS, access_gap, require_role_assignments, workspace_access
+from amlaudit.api import (
+    Context,
+    Evidence,
+    IncompleteData,
+    Resource,
+    Verdict,
+    failed,
+    passed,
+    rule,
+    skip,
+)
+from amlaudit.checks import ACCESS_READS, access_gap, without_rbac, workspace_access
 
 # Grades that mean "holds it now" (possible needs live verification; eligible needs activation).
 HELD = frozenset({"direct", "via-credential", "indirect", "conditional"})
@@ -32,7 +42,7 @@ def user_reads_training_data(res: Resource, ctx: Context) -> Verdict:
     is reviewed); grants graded `possible` are left out. Role assignments at every scope count,
     with Azure's wildcard semantics, NotActions and deny assignments. If a role is unknown or
     authorization data could not be read, a workspace that would pass reports an error.
-    A snapshot holding no role assignment at all is skipped with a coverage note.
+    A snapshot holding no role assignment at all is skipped.
 
     ## Why it matters
     Standing data access held by individual accounts is invisible in group reviews and outlives
@@ -62,7 +72,8 @@ def user_reads_training_data(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    require_role_assignments(res, ctx)
+    if reason := without_rbac(ctx):
+        return skip(reason)
     result = workspace_access(res, ctx)
     users = sorted(
         {
