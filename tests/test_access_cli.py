@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import access_estate as e
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, ROOT, run_cli
 
 ALICE = "aaaaaaaa-1111-4111-8111-000000000001"
 
@@ -100,3 +100,27 @@ def test_scan_access_adds_a_collapsed_access_section_to_the_html_report(tmp_path
     assert '<a href="#access">Access</a>' in page
     assert "mlw-forecast-prod" in page.split('<section id="access">', 1)[1]
     assert '<section id="access">' not in without.read_text(encoding="utf-8")
+
+
+def test_json_follows_the_documented_contract(tmp_path: Path) -> None:
+    import jsonschema
+
+    from amlaudit.access.capabilities import CAPABILITIES
+
+    schema = json.loads((ROOT / "auditor/amlaudit/schemas/access.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    unknown = "99999999-9999-4999-8999-999999999999"
+    rich = write(
+        tmp_path,
+        [
+            *e.basic(),
+            e.assignment(e.rg(e.SUB_A), unknown, ALICE),
+            e.eligibility(f"/subscriptions/{e.SUB_A}", e.OWNER, ALICE),
+        ],
+    )
+    for snapshot in (str(FIXTURES / "demo.json"), rich):
+        document = run_cli("access", "--snapshot", snapshot, "-o", "json").json()
+        validator.validate(document)
+    ids = schema["$defs"]["workspace"]["properties"]["capabilities"]["items"]["properties"]["id"]
+    assert ids["enum"] == [c.id for c in CAPABILITIES]
