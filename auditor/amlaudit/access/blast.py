@@ -28,12 +28,24 @@ SUBJECT = {
     "identity-takeover": "identity",
 }
 RUNNERS = frozenset(caps.RUNS_AS.values())
-ROUTES: dict[str, list[tuple[Capability, Route]]] = {}
+
+
+def _routes_by_subject() -> dict[str, list[tuple[Route, tuple[Capability, ...]]]]:
+    """Per subject kind, each distinct route once with the capabilities it yields (storage
+    key listing serves both data-read and data-write)."""
+    grouped: dict[str, dict[Route, list[Capability]]] = {}
+    for capability in CAPABILITIES:
+        kind = SUBJECT.get(capability.id, "workspace")
+        for route in capability.routes:
+            grouped.setdefault(kind, {}).setdefault(route, []).append(capability)
+    return {k: [(r, tuple(c)) for r, c in routes.items()] for k, routes in grouped.items()}
+
+
+ROUTES = _routes_by_subject()
 POLICY_CAPABILITIES: dict[str, list[Capability]] = {}
 for _capability in CAPABILITIES:
-    _kind = SUBJECT.get(_capability.id, "workspace")
-    ROUTES.setdefault(_kind, []).extend((_capability, r) for r in _capability.routes)
     if _capability.policy is not None:
+        _kind = SUBJECT.get(_capability.id, "workspace")
         POLICY_CAPABILITIES.setdefault(_kind, []).append(_capability)
 
 
@@ -106,20 +118,26 @@ def _subject(
 ) -> None:
     """Every capability judged on one subject (a storage account, the vault…): its routes
     grouped by the scope their RBAC is evaluated at (the subject, or the workspace)."""
-    by_target: dict[str, dict[Route, list[tuple[Capability, bool, str | None]]]] = {}
-    for capability, route in ROUTES.get(subject.kind, ()):
-        if wanted is not None and capability.id not in wanted and capability.id not in RUNNERS:
-            continue
-        holds, fact = precondition(subject, route.when)
+    facts_of: dict[str | None, tuple[bool | None, str | None]] = {}
+    by_target: dict[str, dict[int, tuple[Route, tuple[Capability, ...], bool, str | None]]] = {}
+    for route, capabilities in ROUTES.get(subject.kind, ()):
+        if wanted is not None:
+            capabilities = tuple(c for c in capabilities if c.id in wanted or c.id in RUNNERS)
+            if not capabilities:
+                continue
+        if route.when not in facts_of:
+            facts_of[route.when] = precondition(subject, route.when)
+        holds, fact = facts_of[route.when]
         if holds is False:
             continue
         target = scope.workspace.id if route.target == "workspace" else subject.id
-        uses = by_target.setdefault(target, {}).setdefault(route, [])
-        uses.append((capability, bool(holds), fact))
-    for target, routes in by_target.items():
-        for route, hit in evaluator.hits(target, list(routes), denied):
+        by_target.setdefault(target, {})[id(route)] = (route, capabilities, bool(holds), fact)
+    for target, uses in by_target.items():
+        routes = [use[0] for use in uses.values()]
+        for route, hit in evaluator.hits(target, routes, denied):
             assignment = hit.assignment
-            for capability, holds, fact in routes[route]:
+            _, capabilities, holds, fact = uses[id(route)]
+            for capability in capabilities:
                 grade = hit.grade if holds else hit.grade.weaker(Grade.POSSIBLE)
                 key = (
                     capability.id,

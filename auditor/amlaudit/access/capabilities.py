@@ -49,6 +49,11 @@ class Route:
     route: str
     when: str | None = None
 
+    @property
+    def key(self) -> tuple[str, bool]:
+        """How a role's granted operations are looked up (`Evaluator.role_ops`)."""
+        return (self.operation, self.is_data)
+
 
 @dataclass(frozen=True)
 class Capability:

@@ -97,6 +97,7 @@ class Evaluator:
         self.unknown: dict[tuple[str, str, str], Assignment] = {}
         self._ops: dict[str, dict[tuple[str, bool], RoleGrant]] = {}
         self._candidates: dict[str, tuple[list[Candidate], list[Assignment]]] = {}
+        self._matched: dict[tuple[str, tuple[int, ...]], list[tuple[Route, RoleGrant]]] = {}
         # (principal, deny name): a deny naming a group may remove the grant; ARM cannot tell.
         self.group_denies: set[tuple[str, str]] = set()
 
@@ -174,14 +175,14 @@ class Evaluator:
     ) -> Iterator[tuple[Route, Hit]]:
         """Every (route, assignment) granting a route's operation at `target` or below it."""
         target_key = armid.key(target)
+        signature = tuple(map(id, routes))  # routes are module-level objects: ids are stable
         for assignment, role, partial in self.candidates(target):
-            ops = self.role_ops(role)
-            if not ops:
-                continue
-            for route in routes:
-                grant = ops.get((route.operation, route.is_data))
-                if grant is None:
-                    continue
+            granted = self._matched.get((role.guid, signature))
+            if granted is None:
+                ops = self.role_ops(role)
+                granted = [(r, ops[r.key]) for r in routes if r.key in ops]
+                self._matched[(role.guid, signature)] = granted
+            for route, grant in granted:
                 facts: tuple[str, ...] = (assignment.note,) if assignment.note else ()
                 if self.estate.denies:
                     self.group_denies.clear()
