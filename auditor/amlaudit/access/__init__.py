@@ -9,6 +9,8 @@ the algorithm are those of the RBAC reference notes (wildcards, scopes, evaluati
 Modules, one job each: `wildcard` (permission strings), `roles` (definitions and grants),
 `catalog` (packaged built-ins), `conditions` (ABAC text), `scopes` (does a scope apply),
 `estate` (the assignments of a snapshot), `capabilities` (what is being asked),
-`targets` (a workspace's dependencies), `evaluate` (one principal, one target), `blast`
-(per workspace, with one transitive hop), `report` (the JSON contract) and `render_*`.
+`targets` (a workspace's dependencies, from `amlaudit.depscope`), `evaluate` (routes against
+assignments), `policies` (Key Vault access policies), `hop` (one transitive hop through
+managed identities), `blast` (per workspace), `report` (the JSON contract), `render` and
+`render_html` (the formats), `catalog_build` (the script behind the packaged catalog).
 """

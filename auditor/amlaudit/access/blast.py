@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from amlaudit.access import capabilities as caps
 from amlaudit.access.capabilities import CAPABILITIES, ORDER, Capability, Route
 from amlaudit.access.evaluate import Denied, Evaluator, precondition
-from amlaudit.access.model import Assignment, Grade, Grant, Step, shown
+from amlaudit.access.hop import hop
+from amlaudit.access.model import Assignment, Grade, Grant, Step
+from amlaudit.access.policies import policy_grants
 from amlaudit.access.scopes import BREADTH, scope_key, scope_kind
-from amlaudit.access.targets import ActingIdentity, Target, WorkspaceScope
+from amlaudit.access.targets import Target, WorkspaceScope
 from amlaudit.resource import Resource
 
 SUBJECT = {
@@ -71,41 +73,10 @@ def analyse(
         _subject(evaluator, scope, subject, result.denied, best, wanted)
     direct = list(best.values())
     for identity in scope.identities:
-        _hop(evaluator, scope, identity, direct, result.denied, best)
+        hop(evaluator, scope, identity, direct, result.denied, best)
     result.grants = sorted(best.values(), key=_order)
     result.unknown = [evaluator.unknown[k] for k in sorted(evaluator.unknown)]
     return result
-
-
-def _keep(best: dict[tuple[str, ...], Grant], key: tuple[str, ...], grant: Grant) -> None:
-    found = best.get(key)
-    if found is None or grant.grade.rank < found.grade.rank:
-        best[key] = grant
-
-
-def _step(
-    hit_assignment: Assignment,
-    role: str,
-    role_id: str,
-    operation: str,
-    target: str,
-    route: str,
-    condition: str | None = None,
-    partial: str | None = None,
-) -> Step:
-    return Step(
-        principal_id=hit_assignment.principal_id,
-        principal_type=hit_assignment.principal_type,
-        role=role,
-        role_id=role_id,
-        scope=hit_assignment.scope,
-        operation=operation,
-        target=target,
-        route=route,
-        condition=condition,
-        partial=partial,
-        kind=hit_assignment.kind,
-    )
 
 
 def _subject(
@@ -154,7 +125,7 @@ def _subject(
                     *((fact,) if fact else ()),
                     *_assignable(route, hit.condition, evaluator),
                 )
-                step = _step(
+                step = Step.of(
                     assignment,
                     hit.role.name,
                     hit.role.guid,
@@ -175,7 +146,7 @@ def _subject(
     for capability in POLICY_CAPABILITIES.get(subject.kind, ()):
         if wanted is not None and capability.id not in wanted:
             continue
-        _access_policies(evaluator, capability, subject, best)
+        policy_grants(evaluator, capability, subject, best)
 
 
 def _assignable(route: Route, condition: str | None, evaluator: Evaluator) -> tuple[str, ...]:
@@ -192,117 +163,6 @@ def _assignable(route: Route, condition: str | None, evaluator: Evaluator) -> tu
         role = evaluator.estate.roles.get(guid)
         names.append(role.name if role is not None else guid)
     return ("may assign only: " + ", ".join(sorted(names)),)
-
-
-def _access_policies(
-    evaluator: Evaluator,
-    capability: Capability,
-    subject: Target,
-    best: dict[tuple[str, ...], Grant],
-) -> None:
-    """Access-policy vaults: each policy granting the permission is a direct grant."""
-    assert capability.policy is not None
-    holds, fact = precondition(subject, caps.POLICY_VAULT)
-    if not holds or subject.resource is None:
-        return
-    section, wanted = capability.policy
-    for policy in subject.resource.list("properties.accessPolicies"):
-        if not isinstance(policy, dict):
-            continue
-        principal = shown(str(policy.get("objectId") or "").lower())
-        perms = policy.get("permissions")
-        granted = perms.get(section) if isinstance(perms, dict) else None
-        if not principal or not isinstance(granted, list):
-            continue
-        names = {shown(str(p).lower()) for p in granted}
-        if not names & set(wanted):
-            continue
-        compound = shown(str(policy.get("applicationId") or ""))
-        grade = Grade.CONDITIONAL if compound else Grade.DIRECT
-        kind = evaluator.estate.principal_type(principal)
-        step = Step(
-            principal,
-            kind,
-            "access policy",
-            "",
-            subject.id,
-            f"{section}: {', '.join(sorted(names))}",
-            subject.id,
-            caps.ACCESS_POLICY,
-        )
-        facts = tuple(
-            f for f in (fact, f"only through application {compound}" if compound else None) if f
-        )
-        grant = Grant(capability.id, principal, kind, grade, (step,), facts)
-        _keep(best, (capability.id, principal, "access-policy", subject.id), grant)
-
-
-def _hop(
-    evaluator: Evaluator,
-    scope: WorkspaceScope,
-    identity: ActingIdentity,
-    direct: list[Grant],
-    denied: list[Denied],
-    best: dict[tuple[str, ...], Grant],
-) -> None:
-    own = [g for g in direct if g.principal_id == identity.principal_id]
-    if not own:
-        return
-    if identity.kind == "workspace":
-        runners = [
-            Grant(
-                "datastore-write",
-                hit.assignment.principal_id,
-                hit.assignment.principal_type,
-                Grade.POSSIBLE,
-                (
-                    _step(
-                        hit.assignment,
-                        hit.role.name,
-                        hit.role.guid,
-                        caps.DATASTORE_WRITE.operation,
-                        scope.workspace.id,
-                        caps.IDENTITY,
-                        hit.condition,
-                    ),
-                ),
-                (
-                    "a datastore's serviceDataAccessAuthIdentity makes the service read as the workspace identity (verify live)",
-                ),
-            )
-            for _route, hit in evaluator.hits(scope.workspace.id, [caps.DATASTORE_WRITE], denied)
-        ]
-    else:
-        wanted = caps.RUNS_AS[identity.kind]
-        runners = [g for g in direct if g.capability == wanted]
-        if identity.assigned_user:
-            runners = [g for g in runners if g.principal_id == identity.assigned_user]
-    for runner in runners:
-        if runner.principal_id == identity.principal_id:
-            continue
-        for grant in own:
-            grade = runner.grade.weaker(grant.grade).weaker(Grade.INDIRECT)
-            facts = (
-                f"runs code as the identity of {identity.resource_id}",
-                *runner.facts,
-                *grant.facts,
-            )
-            hop = Grant(
-                grant.capability,
-                runner.principal_id,
-                runner.principal_type,
-                grade,
-                (*runner.chain, *grant.chain),
-                tuple(dict.fromkeys(facts)),
-            )
-            key = (
-                grant.capability,
-                runner.principal_id,
-                "via",
-                identity.principal_id,
-                grant.first.target,
-            )
-            _keep(best, key, hop)
 
 
 def _order(grant: Grant) -> tuple[int, int, int, str, str, str]:

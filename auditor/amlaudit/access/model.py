@@ -93,6 +93,33 @@ class Step:
     partial: str | None = None
     kind: str = "active"
 
+    @classmethod
+    def of(
+        cls,
+        assignment: Assignment,
+        role: str,
+        role_id: str,
+        operation: str,
+        target: str,
+        route: str,
+        condition: str | None = None,
+        partial: str | None = None,
+    ) -> Step:
+        """The step an assignment makes: its principal, scope and kind, with what it grants."""
+        return cls(
+            principal_id=assignment.principal_id,
+            principal_type=assignment.principal_type,
+            role=role,
+            role_id=role_id,
+            scope=assignment.scope,
+            operation=operation,
+            target=target,
+            route=route,
+            condition=condition,
+            partial=partial,
+            kind=assignment.kind,
+        )
+
     def to_dict(self, principal: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if principal:
@@ -144,3 +171,13 @@ class Grant:
             out["via"] = self.chain[-1].to_dict()
         out["facts"] = list(self.facts)
         return out
+
+
+Best = dict[tuple[str, ...], Grant]
+
+
+def keep_best(best: Best, key: tuple[str, ...], grant: Grant) -> None:
+    """One grant per key (capability, principal, assignment, dependency): the best graded."""
+    found = best.get(key)
+    if found is None or grant.grade.rank < found.grade.rank:
+        best[key] = grant
