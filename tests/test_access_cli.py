@@ -98,7 +98,9 @@ def test_scan_access_adds_a_collapsed_access_section_to_the_html_report(tmp_path
     page = with_access.read_text(encoding="utf-8")
     assert '<section id="access">' in page and '<details class="access">' in page
     assert '<a href="#access">Access</a>' in page
-    assert "mlw-forecast-prod" in page.split('<section id="access">', 1)[1]
+    section = page.split('<section id="access">', 1)[1].split("</section>", 1)[0]
+    assert "mlw-forecast-prod" in section
+    assert "style=" not in section and "<script" not in section  # the page's CSP allows neither
     assert '<section id="access">' not in without.read_text(encoding="utf-8")
 
 
