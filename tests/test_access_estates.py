@@ -339,3 +339,34 @@ def test_deny_excluding_a_group_leaves_the_grant_with_a_membership_caveat(tmp_pa
     alice = next(g for g in grants(doc, "compute-change") if g["principal_id"] == ALICE)
     assert any("'stack deny' involves a group" in fact for fact in alice["facts"])
     assert doc["workspaces"][0]["denied"] == []
+
+
+def test_management_group_ancestry_and_root_scope(tmp_path: Path) -> None:
+    """With `managementGroupAncestorsChain` recorded (Resource Graph resourcecontainers), an MG
+    assignment reaches only subscriptions under it; a root `/` assignment reaches all."""
+
+    def subscription(sub: str, group: str) -> dict[str, Any]:
+        return {
+            "id": f"/subscriptions/{sub}",
+            "type": "Microsoft.Resources/subscriptions",
+            "name": sub,
+            "properties": {
+                "managementGroupAncestorsChain": [{"name": group}, {"name": "tenant-root"}]
+            },
+        }
+
+    uaa = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"
+    resources = [
+        *e.basic(e.SUB_A, "mlw-a", "stmla"),
+        *e.basic(e.SUB_B, "mlw-b", "stmlb"),
+        subscription(e.SUB_A, "mg-ml"),
+        subscription(e.SUB_B, "mg-other"),
+        e.assignment(e.MG, e.OWNER, ALICE),
+        e.assignment("/", uaa, BOB),
+    ]
+    doc = analyse(tmp_path, resources)
+    assert ALICE in holders(doc, "data-read", "mlw-a")
+    assert ALICE not in holders(doc, "data-read", "mlw-b")
+    assert BOB in holders(doc, "role-assign", "mlw-a") and BOB in holders(
+        doc, "role-assign", "mlw-b"
+    )
