@@ -27,6 +27,7 @@ DATA = frozenset({"data-read", "data-write", "secrets-read"})
         "https://learn.microsoft.com/azure/lighthouse/concepts/recommended-security-practices",
         "https://learn.microsoft.com/azure/role-based-access-control/role-assignments-external-users",
     ],
+    since="0.2.0",
     status="preview",
     labels=["access"],
 )

@@ -25,6 +25,7 @@ from amlaudit.checks import ACCESS_READS, access_gap, without_rbac, workspace_ac
         "https://learn.microsoft.com/azure/role-based-access-control/conditions-role-assignments-portal",
         "https://learn.microsoft.com/azure/role-based-access-control/best-practices",
     ],
+    since="0.2.0",
     status="preview",
     labels=["access"],
     options={

@@ -29,6 +29,7 @@ VAULT_ROUTES = frozenset({"data-action", "access-policy", "self-grant"})
         "https://learn.microsoft.com/azure/key-vault/general/rbac-access-policy",
         "https://learn.microsoft.com/azure/machine-learning/how-to-identity-based-service-authentication",
     ],
+    since="0.2.0",
     status="preview",
     labels=["access"],
 )

@@ -22,6 +22,7 @@ from amlaudit.checks import ACCESS_READS, access_gap, without_rbac, workspace_ac
     reads=ACCESS_READS,
     controls=["MCSB-v1:PA-7", "ASB-v1:4.6"],
     references=["https://learn.microsoft.com/azure/role-based-access-control/best-practices"],
+    since="0.2.0",
     status="preview",
     labels=["access"],
     options={

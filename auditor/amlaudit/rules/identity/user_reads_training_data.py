@@ -27,6 +27,7 @@ HELD = frozenset({"direct", "via-credential", "indirect", "conditional"})
         "https://learn.microsoft.com/azure/machine-learning/how-to-assign-roles",
         "https://learn.microsoft.com/azure/role-based-access-control/best-practices",
     ],
+    since="0.2.0",
     status="preview",
     labels=["access"],
 )
