@@ -56,7 +56,10 @@ def escalation_path(res: Resource, ctx: Context) -> Verdict:
     `indirect` count; conditioned ones (a condition listing the roles that may be assigned) and
     PIM-eligible ones do not. It fails for every such principal not in `escalation_allowlist`;
     groups (`Group`, `ForeignGroup`) count as allow-listed unless `escalation_groups_allowed`
-    is false, since their membership is governed and reviewed in Entra ID.
+    is false, since their membership is governed and reviewed in Entra ID. A role Microsoft
+    documents as required for the workspace's own identities (the own-identity table, e.g.
+    Contributor on the resource group for a workspace created before 2024-11-19) is
+    recognised, not counted.
     A workspace that would pass with an unknown role or unreadable authorization data reports
     an error. A snapshot holding no role assignment at all is skipped.
 
@@ -94,6 +97,7 @@ def escalation_path(res: Resource, ctx: Context) -> Verdict:
     """
     allowed = {str(p).lower() for p in ctx.option("escalation_allowlist")}
     groups_allowed = bool(ctx.option("escalation_groups_allowed"))
+    own = ctx.index.own_identities
     if reason := without_rbac(ctx):
         return skip(reason)
     result = workspace_access(res, ctx)
@@ -105,6 +109,7 @@ def escalation_path(res: Resource, ctx: Context) -> Verdict:
             and g.grade.value in ("direct", "indirect")
             and g.principal_id not in allowed
             and not (groups_allowed and g.principal_type.lower() in ("group", "foreigngroup"))
+            and own.documented(g.principal_id, g.first.role_id, g.first.scope) is None
         }
     )
     if found:
