@@ -45,13 +45,24 @@ class SnapshotIndex:
         self._values: dict[tuple[str, str], dict[str, list[Resource]]] = {}
         # Management-group and root-scope extensions (inherited role and policy assignments).
         self._above: dict[str, list[Resource]] = defaultdict(list)
+        # Resources whose `properties` is null or absent, by type: nothing can be read of them.
+        self.unusable: dict[str, list[Resource]] = defaultdict(list)
+        # Scope key -> positions of the sources holding it or anything inside it.
+        self._scope_sources: dict[str, set[int]] = defaultdict(set)
+        # Per-scan memos of shared checks, keyed by name; dropped with the index.
+        self.memos: dict[str, dict[str, object]] = defaultdict(dict)
 
         subscriptions: set[str] = set()
         for resource in snapshot.resources:
             self._add(resource)
+            if not usable(resource):
+                self.unusable[resource.type_key].append(resource)
             sub = armid.subscription_id(resource.id)
             if sub:
                 subscriptions.add(sub)
+            origins = snapshot.origins.get(resource.key, set())
+            for scope in _enclosing(resource.key):
+                self._scope_sources[scope] |= origins
         for sub in sorted(subscriptions):
             scope = armid.subscription_scope(sub)
             if scope not in self.by_key:
@@ -68,7 +79,8 @@ class SnapshotIndex:
             resources.sort(key=_display_order)
 
     def _add(self, resource: Resource) -> None:
-        self.by_key[resource.key] = resource
+        # Conflicting copies of one ID (one per type) are all judged; lookups see the first.
+        self.by_key.setdefault(resource.key, resource)
         self.by_type[resource.type_key].append(resource)
         parent = armid.parent_id(resource.id)
         if parent is not None:
@@ -80,6 +92,17 @@ class SnapshotIndex:
                 self._above[resource.type_key].append(resource)
 
     # -- lookups ---------------------------------------------------------------------------------
+
+    def collected(self, scope_id: str, resource_type: str) -> bool:
+        """Whether the input proves a resource of this type at this scope absent: one of the
+        sources holding the scope (or resources inside it) collected the type."""
+        type_key = resource_type.lower()
+        node: str | None = scope_id
+        sources: set[int] = set()
+        while node is not None and not sources:  # a scope the input lacks: its parent's files
+            sources = self._scope_sources.get(armid.key(node), set())
+            node = armid.parent_id(node)
+        return any(self.snapshot.sources[n].collected(type_key) for n in sources)
 
     def get(self, resource_id: str) -> Resource | None:
         return self.by_key.get(armid.key(resource_id))
@@ -208,6 +231,78 @@ class SnapshotIndex:
             if rid == scope or rid.startswith(scope + "/") or scope.startswith(rid + "/"):
                 found.append(error)
         return found
+
+
+DATASTORES_TYPE = "microsoft.machinelearningservices/workspaces/datastores"
+CONNECTIONS_TYPE = "microsoft.machinelearningservices/workspaces/connections"
+
+
+def references(resource: Resource) -> list[tuple[str, str]]:
+    """(property path, ARM ID) of each resource a workspace, datastore or connection names:
+    the one walk over references, so every absent target is reported the same way."""
+    found: list[tuple[str, object]] = []
+    if resource.type_key == WORKSPACE_TYPE:
+        for path in WORKSPACE_REFERENCES:
+            found.append((path, _dig(resource.raw, path.split("."))))
+    elif resource.type_key == DATASTORES_TYPE:
+        found.append(("properties.accountName", _datastore_account(resource)))
+    elif resource.type_key == CONNECTIONS_TYPE:
+        for name in ("ResourceId", "resourceId"):
+            path = f"properties.metadata.{name}"
+            found.append((path, _dig(resource.raw, path.split("."))))
+    return [
+        (path, value.strip())
+        for path, value in found
+        if isinstance(value, str) and value.strip().startswith("/subscriptions/")
+    ]
+
+
+def _datastore_account(datastore: Resource) -> object:
+    """The storage account ID a datastore names, when it records subscription and group."""
+    props = datastore.raw.get("properties")
+    if not isinstance(props, dict):
+        return None
+    account, sub, group = (props.get(k) for k in ("accountName", "subscriptionId", "resourceGroup"))
+    if not all(isinstance(v, str) and v.strip() for v in (account, sub, group)):
+        return None
+    return (
+        f"/subscriptions/{str(sub).strip()}/resourceGroups/{str(group).strip()}"
+        f"/providers/Microsoft.Storage/storageAccounts/{str(account).strip()}"
+    )
+
+
+def absent_references(index: SnapshotIndex) -> list[tuple[str, str]]:
+    """(target ID, reason) for every reference to a resource the input does not hold."""
+    found: dict[str, tuple[str, str]] = {}
+    for type_key in (WORKSPACE_TYPE, DATASTORES_TYPE, CONNECTIONS_TYPE):
+        for resource in index.of_type(type_key):
+            for path, target in references(resource):
+                if index.get(target) is None and armid.key(target) not in found:
+                    found[armid.key(target)] = (
+                        target,
+                        f"{target} is not in the input (named by {path} of {resource.id}); "
+                        "its settings are not judged",
+                    )
+    return [found[key] for key in sorted(found)]
+
+
+def usable(resource: Resource) -> bool:
+    """False for a resource whose `properties` is null or absent (`az resource list`): rules
+    can read nothing of it. Subscriptions carry no settings there, so they always count."""
+    return resource.type_key == SUBSCRIPTION_TYPE.lower() or isinstance(
+        resource.raw.get("properties"), dict
+    )
+
+
+def _enclosing(resource_key: str) -> list[str]:
+    """The resource's own key, its resource group's and its subscription's."""
+    parts = resource_key.split("/")
+    found = [resource_key]
+    if len(parts) > 2 and parts[1] == "subscriptions":
+        found.append("/".join(parts[:3]))
+        if len(parts) > 4 and parts[3] == "resourcegroups":
+            found.append("/".join(parts[:5]))
+    return found
 
 
 def _display_order(resource: Resource) -> str:
