@@ -80,6 +80,7 @@ def test_corpus_case(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[st
         assert "Incomplete" in rendered
         assert not document["summary"]["complete"]
     assert len(document["errors"]) >= expected.get("collection_errors", 0)
+    assert len(document["errors"]) <= expected.get("max_collection_errors", len(document["errors"]))
     if "workspaces" in expected:
         assert document["summary"]["workspaces"] == expected["workspaces"]
     if "coverage" in expected:

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from amlaudit import armid
-from amlaudit.index import SnapshotIndex
+from amlaudit.completeness import always_present, how_to_collect
+from amlaudit.index import WORKSPACE_TYPE, SnapshotIndex, usable
 from amlaudit.model import Evidence, RuleStatus, Severity, Status
 from amlaudit.resource import DataError, Resource, item_get, one_of, same
 
@@ -42,6 +43,8 @@ __all__ = [
     "Evidence",
     "IncompleteData",
     "MissingReference",
+    "NoUsableData",
+    "NotCollected",
     "Option",
     "Resource",
     "RuleSpec",
@@ -74,6 +77,27 @@ class MissingReference(Exception):
 
 class IncompleteData(Exception):
     """The rule found nothing where the snapshot's errors say collection failed."""
+
+
+class NoUsableData(IncompleteData):
+    """A related resource the rule reached holds no `properties` (the `az resource list`
+    shape): nothing can be read of it, so the verdict cannot rest on it."""
+
+    def __init__(self, resource: Resource) -> None:
+        super().__init__(
+            f"{resource.type} {resource.id} has no properties in the input "
+            "(as `az resource list` prints it)"
+        )
+        self.resource_id = resource.id
+
+
+class NotCollected(IncompleteData):
+    """The verdict needs resources of a type the input does not show were collected there."""
+
+    def __init__(self, scope: str, resource_type: str, why: str) -> None:
+        super().__init__(why)
+        self.scope = scope
+        self.resource_type = resource_type
 
 
 class UndeclaredRead(Exception):
@@ -260,7 +284,13 @@ def rule(
 
 
 class Context:
-    """What a rule may ask about the rest of the estate. Every lookup is an index hit."""
+    """What a rule may ask about the rest of the estate. Every lookup is an index hit.
+
+    Every resource a lookup returns holds `properties` (else NoUsableData), and an empty answer
+    about a child or extension type is given only where the input collected that type (else
+    NotCollected): a verdict rests only on data the input holds. Rules read other resources
+    through here and nowhere else (a meta-test holds them to it).
+    """
 
     def __init__(
         self,
@@ -268,7 +298,7 @@ class Context:
         options: dict[str, Any],
         allowed_types: frozenset[str] | None = None,
     ) -> None:
-        self.index = index
+        self._index = index
         self._options = options
         self._allowed = allowed_types
 
@@ -278,26 +308,50 @@ class Context:
                 f"the rule reads {resource_type} without declaring it in reads=[...]"
             )
 
+    def _usable(self, found: list[Resource]) -> list[Resource]:
+        for resource in found:
+            if not usable(resource):
+                raise NoUsableData(resource)
+        return found
+
+    def _unknowable(self, resource_type: str) -> None:
+        """A lookup that scans a whole type cannot answer while one of them holds nothing."""
+        blind = self._index.unusable.get(resource_type.lower())
+        if blind:
+            raise NoUsableData(min(blind, key=lambda r: r.key))
+
     def option(self, name: str) -> Any:
         return self._options[name]
 
+    def memo(self, name: str) -> dict[str, Any]:
+        """A dictionary that lives as long as this scan: shared checks cache per-scan work."""
+        return self._index.memos[name]
+
     @property
     def subscriptions(self) -> list[str]:
-        return self.index.subscriptions
+        return self._index.subscriptions
 
     def get(self, resource_id: str) -> Resource | None:
-        found = self.index.get(resource_id)
-        if found is not None:
-            self._declared(found.type)
-        return found
+        """The resource with this ID, or None. For a child or extension ID, None only where
+        the input collected that type (else NotCollected)."""
+        found = self._index.get(resource_id)
+        if found is None:
+            resource_type = armid.type_from_id(resource_id)
+            scope = armid.parent_id(resource_id) or armid.extension_scope(resource_id)
+            if resource_type and scope and "/providers/" in armid.key(scope):
+                self._declared(resource_type)
+                self._check_complete(scope, resource_type)
+            return None
+        self._declared(found.type)
+        return self._usable([found])[0]
 
     def resolve(self, resource_id: str, what: str) -> Resource:
         """The referenced resource; MissingReference when the snapshot does not hold it."""
-        found = self.index.get(resource_id)
+        found = self._index.get(resource_id)
         if found is None:
             raise MissingReference(resource_id, what)
         self._declared(found.type)
-        return found
+        return self._usable([found])[0]
 
     def parent(self, resource: Resource) -> Resource:
         parent = armid.parent_id(resource.id)
@@ -306,28 +360,29 @@ class Context:
         return self.resolve(parent, "parent resource")
 
     def children(self, resource: Resource | str, resource_type: str) -> list[Resource]:
-        """Child resources of a type; IncompleteData when none and collection failed there."""
+        """Child resources of a type; IncompleteData when none and the input cannot prove it."""
         self._declared(resource_type)
         resource_id = resource if isinstance(resource, str) else resource.id
-        found = self.index.children_of(resource_id, resource_type)
+        found = self._index.children_of(resource_id, resource_type)
         if not found:
             self._check_complete(resource_id, resource_type)
-        return found
+        return self._usable(found)
 
     def extensions(self, resource: Resource | str, resource_type: str) -> list[Resource]:
         """Extension resources at a scope (diagnostic settings, role assignments, pricings)."""
         self._declared(resource_type)
         scope = resource if isinstance(resource, str) else resource.id
-        found = self.index.extensions_of(scope, resource_type)
+        found = self._index.extensions_of(scope, resource_type)
         if not found:
             self._check_complete(scope, resource_type)
-        return found
+        return self._usable(found)
 
     def of_type(self, resource_type: str) -> list[Resource]:
         """All resources of a type. O(n): for small types (DNS zones, pricings), not per rule call
         over large ones."""
         self._declared(resource_type)
-        return self.index.of_type(resource_type)
+        self._unknowable(resource_type)
+        return self._index.of_type(resource_type)
 
     def inherited(self, subscription: str, resource_type: str) -> list[Resource]:
         """Extensions of a type at management-group or root scope that reach a subscription
@@ -338,8 +393,8 @@ class Context:
         counts, as the collector fetches them with `$filter=atScope()` at each subscription.
         """
         self._declared(resource_type)
-        found = self.index.above_subscriptions(resource_type)
-        sub = self.index.get(armid.subscription_scope(subscription))
+        found = self._usable(self._index.above_subscriptions(resource_type))
+        sub = self._index.get(armid.subscription_scope(subscription))
         chain = sub.raw.get("properties") if sub is not None else None
         ancestors = chain.get("managementGroupAncestorsChain") if isinstance(chain, dict) else None
         if not isinstance(ancestors, list) or not ancestors:
@@ -356,18 +411,36 @@ class Context:
         """Resources of a type whose string property at `path` equals `value`, ignoring case
         (O(1) after first use): the datastores whose `properties.accountName` names an account."""
         self._declared(resource_type)
-        return self.index.with_value(resource_type, path, value)
+        self._unknowable(resource_type)
+        return self._index.with_value(resource_type, path, value)
 
     def workspaces_using(self, resource: Resource) -> list[Resource]:
         """The ML workspaces whose properties reference this resource."""
-        self._declared("Microsoft.MachineLearningServices/workspaces")
-        return self.index.referrers(resource.id)
+        self._declared(WORKSPACE_TYPE)
+        self._unknowable(WORKSPACE_TYPE)
+        return self._index.referrers(resource.id)
 
     def _check_complete(self, scope: str, resource_type: str) -> None:
-        errors = self.index.errors_covering(scope, resource_type)
+        errors = self._index.errors_covering(scope, resource_type)
         if errors:
             first = errors[0]
             raise IncompleteData(
                 f"no {resource_type} found at {scope}, but collection failed there "
                 f"({first.operation}: {first.status})"
+            )
+        parent = self._index.get(scope)
+        always = always_present(resource_type, parent.raw.get("kind") if parent else None)
+        if always is not None:
+            raise NotCollected(
+                scope,
+                resource_type,
+                f"{resource_type}/{always} always exists in Azure but is not in the input; "
+                + how_to_collect(scope, resource_type),
+            )
+        if not self._index.collected(scope, resource_type):
+            raise NotCollected(
+                scope,
+                resource_type,
+                f"the input does not show {resource_type} was collected at {scope}; "
+                + how_to_collect(scope, resource_type),
             )

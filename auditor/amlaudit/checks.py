@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import weakref
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from amlaudit import armid
-from amlaudit.api import Context, Evidence, Verdict, failed, item_get, one_of, passed, same
-from amlaudit.index import SnapshotIndex
+from amlaudit.api import (
+    Context,
+    Evidence,
+    NotCollected,
+    Verdict,
+    failed,
+    item_get,
+    one_of,
+    passed,
+    same,
+)
 from amlaudit.resource import DataError, Resource
 from amlaudit.result import scan_time
 
@@ -301,19 +309,12 @@ NOT_ML_STORAGE = (
 )
 
 
-# Per-scan memo (keyed by the snapshot index, dropped with it): one 'now' for every expiry
-# judged in a scan, and each storage account's datastore users computed once for its rules.
-_NOW: weakref.WeakKeyDictionary[SnapshotIndex, datetime] = weakref.WeakKeyDictionary()
-_DATASTORE_USERS: weakref.WeakKeyDictionary[SnapshotIndex, dict[str, tuple[str, ...]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def now(ctx: Context) -> datetime:
     """'Now' for expiry checks: the scan time (SOURCE_DATE_EPOCH fixes it), read once per scan."""
-    moment = _NOW.get(ctx.index)
-    if moment is None:
-        moment = _NOW[ctx.index] = scan_time()
+    memo = ctx.memo("now")
+    moment = memo.get("now")
+    if not isinstance(moment, datetime):
+        moment = memo["now"] = scan_time()
     return moment
 
 
@@ -369,7 +370,8 @@ def ml_storage_users(res: Resource, ctx: Context) -> list[str]:
     whose `subscriptionId`/`resourceGroup`, when recorded, match)."""
     users = {w.id for w in ctx.workspaces_using(res)}
     datastores = ctx.with_value(DATASTORES, "properties.accountName", res.name)
-    memo = _DATASTORE_USERS.setdefault(ctx.index, {})
+    # Each storage account's datastore users are computed once per scan for all its rules.
+    memo = ctx.memo("datastore-users")
     through_datastores = memo.get(res.key)
     if through_datastores is None:
         through_datastores = memo[res.key] = _datastore_workspaces(res, datastores)
@@ -453,9 +455,19 @@ def outbound_rules(workspace: Resource, ctx: Context) -> list[tuple[str, dict[st
         if not isinstance(body, dict):
             raise DataError(f"managedNetwork.outboundRules.{name} is not an object")
         found[name.lower()] = (name, body)
-    children = ctx.children(workspace, OUTBOUND_RULES) + ctx.children(
-        f"{workspace.id}/managedNetworks/default", MANAGED_NETWORK_OUTBOUND_RULES
-    )
+    # The embedded map and the two child types are three views of one list: one is enough.
+    children: list[Resource] = []
+    gaps: list[NotCollected] = []
+    for scope, kind in (
+        (workspace.id, OUTBOUND_RULES),
+        (f"{workspace.id}/managedNetworks/default", MANAGED_NETWORK_OUTBOUND_RULES),
+    ):
+        try:
+            children += ctx.children(scope, kind)
+        except NotCollected as gap:
+            gaps.append(gap)
+    if len(gaps) == 2 and workspace.get("properties.managedNetwork.outboundRules") is None:
+        raise gaps[0]
     for child in children:
         found[child.name.lower()] = (child.name, child.properties)
     return [found[key] for key in sorted(found)]
