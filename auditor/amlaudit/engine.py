@@ -100,7 +100,8 @@ def evaluate(
     if any(a.id > b.id for a, b in pairwise(rules)):  # rules given out of ID order
         findings.sort(key=Finding.sort_key)
     known = coverage.known()
-    for target, reason in absent_references(index):
+    judged = frozenset(t for spec in rules for t in spec.all_types)
+    for target, reason in absent_references(index, judged):
         if target.lower() not in known:
             coverage.add(target, None, reason)
     gaps = [

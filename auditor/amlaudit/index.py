@@ -271,13 +271,18 @@ def _datastore_account(datastore: Resource) -> object:
     )
 
 
-def absent_references(index: SnapshotIndex) -> list[tuple[str, str]]:
-    """(target ID, reason) for every reference to a resource the input does not hold."""
+def absent_references(index: SnapshotIndex, judged: frozenset[str]) -> list[tuple[str, str]]:
+    """(target ID, reason) for every reference to a resource the input does not hold, among
+    the (lower-case) types the rules judge or read: an Azure OpenAI account a connection
+    names is outside what amlaudit judges, a storage account is not."""
     found: dict[str, tuple[str, str]] = {}
     for type_key in (WORKSPACE_TYPE, DATASTORES_TYPE, CONNECTIONS_TYPE):
         for resource in index.of_type(type_key):
             for path, target in references(resource):
-                if index.get(target) is None and armid.key(target) not in found:
+                target_type = (armid.type_from_id(target) or "").lower()
+                if target_type not in judged or armid.key(target) in found:
+                    continue
+                if index.get(target) is None:
                     found[armid.key(target)] = (
                         target,
                         f"{target} is not in the input (named by {path} of {resource.id}); "
