@@ -50,14 +50,25 @@ def merge(copies: Sequence[Resource]) -> Merged:
 
 
 def _agrees(bare: dict[str, object], full: dict[str, object]) -> bool:
-    """A copy without properties agrees with a full one when every other field it holds (ID,
-    type, name, location, tags, sku, identity...) is the same in normal form."""
-    return all(full.get(key) == value for key, value in bare.items() if key != "properties")
+    """A copy without properties agrees with a full one when every other field both hold
+    (ID, type, name, location, tags, sku, identity...) is the same in normal form. Fields only
+    one holds (`az resource list` adds `resourceGroup`, `changedTime`, `createdTime`) do not
+    count."""
+    return all(
+        full[key] == value for key, value in bare.items() if key in full and key != "properties"
+    )
 
 
-def _rank(resource: Resource) -> tuple[str, str, str]:
-    """Input-order-free preference: the lower-case type, then the ID as given, then content."""
+_TRANSITIONAL = frozenset({"creating", "updating", "deleting"})
+
+
+def _rank(resource: Resource) -> tuple[bool, str, str, str]:
+    """Input-order-free preference: a settled copy over one still provisioning, then the
+    lower-case type, the ID as given and the content."""
+    props = resource.raw.get("properties")
+    state = props.get("provisioningState") if isinstance(props, dict) else None
     return (
+        isinstance(state, str) and state.strip().lower() in _TRANSITIONAL,
         resource.type_key,
         resource.id,
         json.dumps(resource.raw, sort_keys=True, default=str),

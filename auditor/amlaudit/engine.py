@@ -23,7 +23,7 @@ from amlaudit.api import (
     RuleSpec,
     Verdict,
 )
-from amlaudit.index import SnapshotIndex, absent_references
+from amlaudit.index import SnapshotIndex, absent_references, usable
 from amlaudit.model import Evidence, Finding, RuleStatus, ScanError, Status
 from amlaudit.redact import MARKER, printable, redact_tree, scrub_text
 from amlaudit.resource import DataError, Resource
@@ -169,7 +169,8 @@ def _judge(
         if resource.key in index.conflicts:
             raise IncompleteData("the snapshot holds conflicting copies of this resource")
         if display_type != SUBSCRIPTION_TYPE:
-            _ = resource.properties  # null properties (az resource list) cannot be judged
+            if not usable(resource):  # null properties (az resource list) cannot be judged
+                raise NoUsableData(resource)
             _settled(resource)
         verdict = spec.function(resource, context)
         if not isinstance(verdict, Verdict):

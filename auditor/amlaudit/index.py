@@ -272,15 +272,17 @@ def _datastore_account(datastore: Resource) -> object:
 
 
 def absent_references(index: SnapshotIndex, judged: frozenset[str]) -> list[tuple[str, str]]:
-    """(target ID, reason) for every reference to a resource the input does not hold, among
-    the (lower-case) types the rules judge or read: an Azure OpenAI account a connection
-    names is outside what amlaudit judges, a storage account is not."""
+    """(target ID, reason) for every reference to a resource the input does not hold. A
+    connection's target counts only among the (lower-case) types the rules judge or read: an
+    Azure OpenAI account is outside what amlaudit judges, a workspace's storage is not."""
     found: dict[str, tuple[str, str]] = {}
     for type_key in (WORKSPACE_TYPE, DATASTORES_TYPE, CONNECTIONS_TYPE):
         for resource in index.of_type(type_key):
             for path, target in references(resource):
                 target_type = (armid.type_from_id(target) or "").lower()
-                if target_type not in judged or armid.key(target) in found:
+                if armid.key(target) in found or (
+                    type_key == CONNECTIONS_TYPE and target_type not in judged
+                ):
                     continue
                 if index.get(target) is None:
                     found[armid.key(target)] = (

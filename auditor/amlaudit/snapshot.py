@@ -26,6 +26,7 @@ from amlaudit.errors import InputError
 from amlaudit.model import ScanError
 from amlaudit.redact import printable, scrub_text
 from amlaudit.resource import Resource
+from amlaudit.shapes import as_arm, is_ml_entity
 
 ENVELOPE_FORMAT = "amlaudit-snapshot"
 ENVELOPE_VERSION = 1
@@ -296,7 +297,7 @@ def _unwrap(document: Any, path: str) -> tuple[list[Any], list[ScanError], Snaps
         return document["value"], errors, SnapshotSource(path, "arm-list", 0)
     if "data" in document:
         return _unwrap_graph(document, path)
-    if "id" in document and "type" in document:
+    if "id" in document and ("type" in document or is_ml_entity(document)):
         return [document], [], SnapshotSource(path, "resource", 0)
     raise InputError(
         f"{path}: unrecognised snapshot shape (expected an amlaudit envelope, an array of "
@@ -404,6 +405,7 @@ def _to_resource(item: Any, path: str, position: int) -> Resource:
     where = f"{path}: resource #{position + 1}"
     if not isinstance(item, dict):
         raise InputError(f"{where} is {_json_kind(item)}, expected an object")
+    item = as_arm(item, where)
     resource_id = item.get("id")
     if not isinstance(resource_id, str) or not resource_id.strip().startswith("/"):
         shown = "missing" if resource_id is None else repr(resource_id)[:80]
@@ -413,7 +415,8 @@ def _to_resource(item: Any, path: str, position: int) -> Resource:
         resource_type = SUBSCRIPTION_TYPE
     if not isinstance(resource_type, str) or "/" not in resource_type:
         shown = "missing" if resource_type is None else repr(resource_type)[:80]
-        raise InputError(f"{where} ({resource_id[:120]}) has no valid 'type' ({shown})")
+        shown_id = printable(scrub_text(resource_id.strip()))
+        raise InputError(f"{where} ({shown_id}) has no valid 'type' ({shown})")
     resource_type = resource_type.strip()
     if "." not in resource_type.split("/", 1)[0]:
         # Some APIs return a short type (ML outbound rules: "workspace/outboundRules"); the
