@@ -21,7 +21,7 @@ PACKAGE = ROOT / "auditor" / "amlaudit"
 RULE_MODULES = [*sorted((PACKAGE / "rules").rglob("*.py")), PACKAGE / "checks.py"]
 # What a rule module may import from amlaudit: the rule author's API and plain helpers.
 ALLOWED_IMPORTS = {"amlaudit.api", "amlaudit.checks", "amlaudit.armid", "amlaudit.resource"}
-ALLOWED_IMPORTS |= {"amlaudit.result", "amlaudit"}
+ALLOWED_IMPORTS |= {"amlaudit.result", "amlaudit.depscope", "amlaudit"}
 # Attributes that lead around the Context to the whole snapshot.
 FORBIDDEN_ATTRIBUTES = {"index", "_index", "snapshot", "by_key", "by_type", "at_scope"}
 

@@ -122,7 +122,7 @@ def test_a_foreign_envelope_without_collected_types_uses_the_per_file_heuristic(
 def test_a_type_counts_as_collected_only_in_the_file_holding_one(tmp_path: Path) -> None:
     """The vault's diagnostic settings sit in another file: the vault's own file proves
     nothing absent, but a setting found is a setting found."""
-    vault_only = write_json(tmp_path / "vault.json", shape("cmk-workspace-and-vault.json")[1:])
+    vault_only = write_json(tmp_path / "vault.json", shape("cmk-workspace-and-vault.json"))
     alone = scan(vault_only, rules=["AML070"])
     assert [f.status for f in findings(alone, "AML070")] == [Status.ERROR]
     joined = scan(vault_only, SHAPES / "diagnostic-settings-list.json", rules=["AML070"])
@@ -131,9 +131,7 @@ def test_a_type_counts_as_collected_only_in_the_file_holding_one(tmp_path: Path)
     other[0]["id"] = other[0]["id"].replace("kv-shapes", "kv-other")
     elsewhere = scan(vault_only, write_json(tmp_path / "other.json", other), rules=["AML070"])
     assert [f.status for f in findings(elsewhere, "AML070")] == [Status.ERROR]
-    same_file = write_json(
-        tmp_path / "both.json", [*shape("cmk-workspace-and-vault.json")[1:], *other]
-    )
+    same_file = write_json(tmp_path / "both.json", [*shape("cmk-workspace-and-vault.json"), *other])
     assert [f.status for f in findings(scan(same_file, rules=["AML070"]), "AML070")] == [
         Status.FAIL
     ]
@@ -278,7 +276,12 @@ def test_a_copy_with_another_name_is_a_conflict(tmp_path: Path) -> None:
 def test_flattened_pricing_and_diagnostic_settings_are_read_as_arm() -> None:
     pricing = load([str(SHAPES / "security-pricing-show.json")]).resources[0]
     assert pricing.raw["properties"]["pricingTier"] == "Standard"
-    result = scan(SHAPES / "security-pricing-show.json", rules=["AML184"])
+    # Under the default dependency scope a subscription is judged when it holds ML resources.
+    result = scan(
+        SHAPES / "security-pricing-show.json",
+        SHAPES / "workspace-and-datastore.json",
+        rules=["AML184"],
+    )
     assert [f.status for f in findings(result, "AML184")] == [Status.PASS]
     (setting,) = load([str(SHAPES / "diagnostic-settings-list.json")]).resources
     assert setting.raw["properties"]["workspaceId"].endswith("/law-shapes")

@@ -33,13 +33,16 @@ from typing import Any
 
 from amlaudit import armid
 from amlaudit.completeness import always_present, how_to_collect
-from amlaudit.index import WORKSPACE_TYPE, SnapshotIndex, usable
+from amlaudit.depscope import SOURCE_TYPES, Dependency, Usage
+from amlaudit.index import SnapshotIndex, usable
 from amlaudit.model import Evidence, RuleStatus, Severity, Status
+from amlaudit.own_identities import OWNER_TYPES, DocumentedAssignment, OwnIdentity
 from amlaudit.resource import DataError, Resource, item_get, one_of, same
 
 __all__ = [
     "Context",
     "DataError",
+    "Dependency",
     "Evidence",
     "IncompleteData",
     "MissingReference",
@@ -49,6 +52,7 @@ __all__ = [
     "Resource",
     "RuleSpec",
     "UndeclaredRead",
+    "Usage",
     "Verdict",
     "failed",
     "info",
@@ -182,6 +186,9 @@ class RuleSpec:
     doc: str
     function: RuleFunction = field(repr=False, compare=False)
     module: str = ""
+    # Other rules that read a setting this one reads, each with why both exist (see the
+    # overlap meta-test in tests/test_rule_reads.py).
+    overlaps: dict[str, str] = field(default_factory=dict)
 
     @property
     def all_types(self) -> frozenset[str]:
@@ -234,6 +241,7 @@ def rule(
     status: str = "stable",
     labels: Sequence[str] = (),
     options: dict[str, Option] | None = None,
+    overlaps: dict[str, str] | None = None,
 ) -> Callable[[RuleFunction], RuleSpec]:
     """Declare a rule. Metadata is validated here so a malformed rule fails at load time."""
 
@@ -253,6 +261,11 @@ def rule(
             for g in azure_policy
             if not GUID_RE.match(g)
         ]
+        for other, reason in (overlaps or {}).items():
+            if not RULE_ID_RE.match(other) or other == id:
+                problems.append(f"overlaps names {other!r}, which must be another rule's ID")
+            if not isinstance(reason, str) or not reason.strip():
+                problems.append(f"overlaps[{other!r}] needs a reason")
         try:
             sev = Severity.parse(severity)
             rule_status = RuleStatus(status)
@@ -276,6 +289,7 @@ def rule(
             labels=tuple(labels),
             options=dict(options or {}),
             doc=inspect.cleandoc(function.__doc__ or ""),
+            overlaps=dict(sorted((overlaps or {}).items())),
             function=function,
             module=function.__module__,
         )
@@ -414,11 +428,39 @@ class Context:
         self._unknowable(resource_type)
         return self._index.with_value(resource_type, path, value)
 
-    def workspaces_using(self, resource: Resource) -> list[Resource]:
-        """The ML workspaces whose properties reference this resource."""
-        self._declared(WORKSPACE_TYPE)
-        self._unknowable(WORKSPACE_TYPE)
-        return self._index.referrers(resource.id)
+    def workspaces_using(
+        self, resource: Resource, *usages: Usage, inherited: bool = True
+    ) -> list[Resource]:
+        """The ML workspaces that use this resource (its dependents in the dependency scope),
+        only through `usages` when given; `inherited=False` leaves out projects that use it
+        only through their hub."""
+        self._declared("Microsoft.MachineLearningServices/workspaces")
+        self._scope_knowable()
+        return self._index.dependency_scope.dependents(resource, usages, inherited)
+
+    def uses_of(self, resource: Resource) -> list[Dependency]:
+        """Every use of this resource by an ML workspace, with how it is used (a project's
+        uses inherited from its hub carry `via`)."""
+        self._declared("Microsoft.MachineLearningServices/workspaces")
+        self._scope_knowable()
+        return self._index.dependency_scope.uses_of(resource)
+
+    def documented_own_assignment(
+        self, principal_id: str, role_id: str, scope: str
+    ) -> tuple[OwnIdentity, DocumentedAssignment] | None:
+        """The estate's own identity and the documented row when (principal, role, scope) is a
+        role assignment Microsoft documents as required for a workspace's, compute's or
+        endpoint's managed identity; None otherwise. Declare the ML workspace, compute and
+        online endpoint types in `reads` to use it."""
+        for owner_type in OWNER_TYPES:
+            self._declared(owner_type)
+        return self._index.own_identities.documented(principal_id, role_id, scope)
+
+    def _scope_knowable(self) -> None:
+        """Who uses a resource is unknowable while a workspace, datastore, connection, compute
+        or App Insights component (what the dependency scope is built from) holds nothing."""
+        for resource_type in SOURCE_TYPES:
+            self._unknowable(resource_type)
 
     def _check_complete(self, scope: str, resource_type: str) -> None:
         errors = self._index.errors_covering(scope, resource_type)

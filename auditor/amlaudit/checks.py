@@ -22,6 +22,7 @@ from amlaudit.api import (
     passed,
     same,
 )
+from amlaudit.depscope import is_project
 from amlaudit.resource import DataError, Resource
 from amlaudit.result import scan_time
 
@@ -298,15 +299,10 @@ def defender_plan_verdict(res: Resource, ctx: Context, plan: str) -> Verdict:
     )
 
 
-# -- dependent resources: expiry, firewalls, connection secrets, ML storage --------------------
+# -- dependent resources: expiry, firewalls, connection secrets --------------------------------
 
-WORKSPACES = "Microsoft.MachineLearningServices/workspaces"
-DATASTORES = "Microsoft.MachineLearningServices/workspaces/datastores"
 # Connection auth types that keep no secret in the workspace: the caller's or a managed identity.
 IDENTITY_AUTH_TYPES = ("AAD", "ManagedIdentity")
-NOT_ML_STORAGE = (
-    "not used by an Azure ML workspace (neither its default storage nor a datastore target)"
-)
 
 
 def now(ctx: Context) -> datetime:
@@ -364,37 +360,6 @@ def holds_secret(auth_type: str) -> bool:
     return not one_of(auth_type, *IDENTITY_AUTH_TYPES, "None")
 
 
-def ml_storage_users(res: Resource, ctx: Context) -> list[str]:
-    """IDs of the ML workspaces using a storage account: as their default storage
-    (`properties.storageAccount`) or through a datastore whose `accountName` names it (and
-    whose `subscriptionId`/`resourceGroup`, when recorded, match)."""
-    users = {w.id for w in ctx.workspaces_using(res)}
-    datastores = ctx.with_value(DATASTORES, "properties.accountName", res.name)
-    # Each storage account's datastore users are computed once per scan for all its rules.
-    memo = ctx.memo("datastore-users")
-    through_datastores = memo.get(res.key)
-    if through_datastores is None:
-        through_datastores = memo[res.key] = _datastore_workspaces(res, datastores)
-    return sorted(users.union(through_datastores), key=str.lower)
-
-
-def _datastore_workspaces(res: Resource, datastores: list[Resource]) -> tuple[str, ...]:
-    subscription = armid.subscription_id(res.id) or ""
-    group = (armid.resource_group(res.id) or "").lower()
-    found = set()
-    for datastore in datastores:
-        ds_sub = item_get(datastore.raw, "properties.subscriptionId")
-        ds_group = item_get(datastore.raw, "properties.resourceGroup")
-        if isinstance(ds_sub, str) and ds_sub.strip() and ds_sub.strip().lower() != subscription:
-            continue
-        if isinstance(ds_group, str) and ds_group.strip() and ds_group.strip().lower() != group:
-            continue
-        parent = armid.parent_id(datastore.id)
-        if parent is not None:
-            found.add(parent)
-    return tuple(found)
-
-
 # -- Azure ML: hubs and projects, child resources, managed network, computes -----------------
 
 ML_WORKSPACES = "Microsoft.MachineLearningServices/workspaces"
@@ -403,11 +368,6 @@ MANAGED_NETWORK_OUTBOUND_RULES = (
     "Microsoft.MachineLearningServices/workspaces/managedNetworks/outboundRules"
 )
 ISOLATED_MODES = ("AllowInternetOutbound", "AllowOnlyApprovedOutbound")
-
-
-def is_project(workspace: Resource) -> bool:
-    """A hub-based project (`kind: project`): network and encryption come from its hub."""
-    return same(workspace.raw.get("kind"), "project")
 
 
 def governing_workspace(workspace: Resource, ctx: Context) -> Resource:
@@ -422,7 +382,7 @@ def governing_workspace(workspace: Resource, ctx: Context) -> Resource:
     hub_id = workspace.str("properties.hubResourceId")
     if not hub_id or not hub_id.strip():
         raise DataError("project workspace has no properties.hubResourceId")
-    return ctx.resolve(hub_id, "hub workspace")
+    return ctx.resolve(hub_id.strip(), "hub workspace")
 
 
 def via_hub(workspace: Resource, governing: Resource) -> str:

@@ -4,7 +4,10 @@ The engine is where "never a silent pass" is enforced: a rule that raises, a res
 `properties` (judged or reached through the Context), one still provisioning, a conflicting
 duplicate, a lookup into a scope whose collection failed or whose type the input did not
 collect all become *error* findings; a reference to a resource outside the snapshot becomes
-*skipped*. Each gap is a coverage entry, listed once with the rules it affected.
+*skipped*. Each gap is a coverage entry, listed once with the rules it affected. It is also
+where the dependency scope applies: under `used`, a rule of a dependency family (or a
+subscription rule) judges only the resources in scope, and the others are counted in
+`out_of_scope`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from amlaudit.api import (
     RuleSpec,
     Verdict,
 )
+from amlaudit.depscope import ScopeMode
+from amlaudit.display import DisplayNames
 from amlaudit.index import SnapshotIndex, absent_references, usable
 from amlaudit.model import Evidence, Finding, RuleStatus, ScanError, Status
 from amlaudit.redact import MARKER, printable, redact_tree, scrub_text
@@ -77,22 +82,33 @@ class Evaluation:
     findings: list[Finding]
     coverage: list[CoverageGap] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
+    out_of_scope: dict[str, int] = field(default_factory=dict)
 
 
 def evaluate(
-    index: SnapshotIndex, rules: Sequence[RuleSpec], options: dict[str, Any]
+    index: SnapshotIndex,
+    rules: Sequence[RuleSpec],
+    options: dict[str, Any],
+    scope: ScopeMode = ScopeMode.USED,
 ) -> Evaluation:
     findings: list[Finding] = []
     coverage = _Gaps()
+    out_of_scope: dict[str, int] = {}
     texts = _TextCleaner()
+    names = DisplayNames(index)
     for spec in rules:
         gating = spec.status is RuleStatus.STABLE
         context = Context(index, options, spec.all_types)
         canonical = {t.lower(): t for t in spec.resource_types}
         start = len(findings)
         for type_key, display_type in sorted(canonical.items()):
-            for resource in index.of_type(type_key):
+            judged = _judged(index, type_key, scope)
+            skipped = len(index.of_type(type_key)) - len(judged)
+            if skipped:
+                out_of_scope[display_type] = skipped
+            for resource in judged:
                 finding = _judge(spec, resource, display_type, context, index, coverage, texts)
+                finding.display_name = names(resource)
                 finding.gating = gating
                 findings.append(finding)
         if len(canonical) > 1:  # each type list is already in report order; interleave them
@@ -100,8 +116,8 @@ def evaluate(
     if any(a.id > b.id for a, b in pairwise(rules)):  # rules given out of ID order
         findings.sort(key=Finding.sort_key)
     known = coverage.known()
-    judged = frozenset(t for spec in rules for t in spec.all_types)
-    for target, reason in absent_references(index, judged):
+    judged_types = frozenset(t for spec in rules for t in spec.all_types)
+    for target, reason in absent_references(index, judged_types):
         if target.lower() not in known:
             coverage.add(target, None, reason)
     gaps = [
@@ -123,7 +139,18 @@ def evaluate(
         ),
         key=ScanError.sort_key,
     )
-    return Evaluation(list(rules), findings, gaps, errors)
+    return Evaluation(list(rules), findings, gaps, errors, dict(sorted(out_of_scope.items())))
+
+
+def _judged(index: SnapshotIndex, type_key: str, scope: ScopeMode) -> list[Resource]:
+    """The resources of a type the rules judge: all of them, or under `used` those in the
+    dependency scope."""
+    if scope is ScopeMode.ALL:
+        return index.of_type(type_key)
+    dependencies = index.dependency_scope
+    if not dependencies.scoped(type_key):
+        return index.of_type(type_key)
+    return dependencies.in_scope_of_type(type_key)
 
 
 _SKIPPED = Status.SKIPPED

@@ -1,8 +1,9 @@
 """The snapshot, indexed once, so every cross-resource lookup a rule makes is O(1).
 
 Indexes: by lower-cased ID, by lower-cased type, children by parent, resources by the scope
-they sit on (extension resources such as diagnostic settings and role assignments), and the
-ML workspaces that reference each dependent resource.
+they sit on (extension resources such as diagnostic settings and role assignments), and, built
+on first use, the dependency scope (:mod:`amlaudit.depscope`): which workspaces use which
+resources.
 """
 
 from __future__ import annotations
@@ -11,22 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from amlaudit import armid
+from amlaudit.depscope import WORKSPACE_TYPE, DependencyScope, Usage
 from amlaudit.model import ScanError
+from amlaudit.own_identities import OwnIdentities
 from amlaudit.resource import Resource
 from amlaudit.snapshot import SUBSCRIPTION_TYPE, Snapshot
 
-WORKSPACE_TYPE = "microsoft.machinelearningservices/workspaces"
-
-# Workspace properties that name a dependent resource (ARM ID strings).
-WORKSPACE_REFERENCES = (
-    "properties.storageAccount",
-    "properties.keyVault",
-    "properties.containerRegistry",
-    "properties.applicationInsights",
-    "properties.encryption.keyVaultProperties.keyVaultArmId",
-    "properties.hubResourceId",
-    "properties.primaryUserAssignedIdentity",
-)
+__all__ = ["WORKSPACE_TYPE", "SnapshotIndex"]
 
 
 class SnapshotIndex:
@@ -39,7 +31,8 @@ class SnapshotIndex:
         self.children: dict[str, list[Resource]] = defaultdict(list)
         self.at_scope: dict[str, list[Resource]] = defaultdict(list)
         self.subscriptions: list[str] = []
-        self._referrers: dict[str, list[Resource]] | None = None
+        self._scope: DependencyScope | None = None
+        self._identities: OwnIdentities | None = None
         self._within: dict[str, list[str]] = {}
         self._affected: dict[str, tuple[str, ...]] = {}
         self._values: dict[tuple[str, str], dict[str, list[Resource]]] = {}
@@ -144,23 +137,24 @@ class SnapshotIndex:
     def workspaces(self) -> list[Resource]:
         return self.of_type(WORKSPACE_TYPE)
 
-    def referrers(self, resource_id: str) -> list[Resource]:
-        """The ML workspaces whose properties reference this resource."""
-        if self._referrers is None:
-            self._referrers = self._build_referrers()
-        return self._referrers.get(armid.key(resource_id), [])
+    @property
+    def dependency_scope(self) -> DependencyScope:
+        """Which resources the ML workspaces use, and how: built once, on first use."""
+        if self._scope is None:
+            self._scope = DependencyScope(self)
+        return self._scope
 
-    def _build_referrers(self) -> dict[str, list[Resource]]:
-        referrers: dict[str, list[Resource]] = defaultdict(list)
-        for workspace in self.workspaces():
-            props = workspace.raw.get("properties")
-            if not isinstance(props, dict):
-                continue
-            for path in WORKSPACE_REFERENCES:
-                value = _dig(props, path.split(".")[1:])
-                if isinstance(value, str) and value.startswith("/"):
-                    referrers[armid.key(value)].append(workspace)
-        return referrers
+    @property
+    def own_identities(self) -> OwnIdentities:
+        """The managed identities of the estate's workspaces, computes and endpoints: built
+        once, on first use."""
+        if self._identities is None:
+            self._identities = OwnIdentities(self)
+        return self._identities
+
+    def referrers(self, resource_id: str) -> list[Resource]:
+        """The ML workspaces that use this resource (the dependency scope's dependents)."""
+        return self.dependency_scope.dependents(resource_id)
 
     def workspaces_affected(self, resource: Resource) -> tuple[str, ...]:
         """IDs of the ML workspaces a finding on this resource affects, sorted; computed once
@@ -233,63 +227,27 @@ class SnapshotIndex:
         return found
 
 
-DATASTORES_TYPE = "microsoft.machinelearningservices/workspaces/datastores"
-CONNECTIONS_TYPE = "microsoft.machinelearningservices/workspaces/connections"
-
-
-def references(resource: Resource) -> list[tuple[str, str]]:
-    """(property path, ARM ID) of each resource a workspace, datastore or connection names:
-    the one walk over references, so every absent target is reported the same way."""
-    found: list[tuple[str, object]] = []
-    if resource.type_key == WORKSPACE_TYPE:
-        for path in WORKSPACE_REFERENCES:
-            found.append((path, _dig(resource.raw, path.split("."))))
-    elif resource.type_key == DATASTORES_TYPE:
-        found.append(("properties.accountName", _datastore_account(resource)))
-    elif resource.type_key == CONNECTIONS_TYPE:
-        for name in ("ResourceId", "resourceId"):
-            path = f"properties.metadata.{name}"
-            found.append((path, _dig(resource.raw, path.split("."))))
-    return [
-        (path, value.strip())
-        for path, value in found
-        if isinstance(value, str) and value.strip().startswith("/subscriptions/")
-    ]
-
-
-def _datastore_account(datastore: Resource) -> object:
-    """The storage account ID a datastore names, when it records subscription and group."""
-    props = datastore.raw.get("properties")
-    if not isinstance(props, dict):
-        return None
-    account, sub, group = (props.get(k) for k in ("accountName", "subscriptionId", "resourceGroup"))
-    if not all(isinstance(v, str) and v.strip() for v in (account, sub, group)):
-        return None
-    return (
-        f"/subscriptions/{str(sub).strip()}/resourceGroups/{str(group).strip()}"
-        f"/providers/Microsoft.Storage/storageAccounts/{str(account).strip()}"
-    )
-
-
 def absent_references(index: SnapshotIndex, judged: frozenset[str]) -> list[tuple[str, str]]:
-    """(target ID, reason) for every reference to a resource the input does not hold. A
-    connection's target counts only among the (lower-case) types the rules judge or read: an
-    Azure OpenAI account is outside what amlaudit judges, a workspace's storage is not."""
+    """(target ID, reason) for every resource a workspace uses (the dependency scope: directly,
+    through its hub, a datastore, a connection or an attached cluster) that the input does not
+    hold. A connection's target counts only among the (lower-case) types the rules judge or
+    read: an Azure OpenAI account is outside what amlaudit judges, a storage account is not."""
     found: dict[str, tuple[str, str]] = {}
-    for type_key in (WORKSPACE_TYPE, DATASTORES_TYPE, CONNECTIONS_TYPE):
-        for resource in index.of_type(type_key):
-            for path, target in references(resource):
-                target_type = (armid.type_from_id(target) or "").lower()
-                if armid.key(target) in found or (
-                    type_key == CONNECTIONS_TYPE and target_type not in judged
-                ):
-                    continue
-                if index.get(target) is None:
-                    found[armid.key(target)] = (
-                        target,
-                        f"{target} is not in the input (named by {path} of {resource.id}); "
-                        "its settings are not judged",
-                    )
+    scope = index.dependency_scope
+    for workspace in index.workspaces():
+        for use in scope.dependencies_of(workspace):
+            key = armid.key(use.resource_id)
+            if key in found or index.get(use.resource_id) is not None:
+                continue
+            target_type = (armid.type_from_id(use.resource_id) or "").lower()
+            if use.usage is Usage.CONNECTION and target_type not in judged:
+                continue
+            named_by = use.detail or use.via or use.workspace_id
+            found[key] = (
+                use.resource_id,
+                f"{use.resource_id} is not in the input (the {use.usage.value} of "
+                f"{named_by}); its settings are not judged",
+            )
     return [found[key] for key in sorted(found)]
 
 
