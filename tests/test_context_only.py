@@ -18,10 +18,16 @@ from amlaudit.snapshot import Snapshot
 from conftest import ROOT
 
 PACKAGE = ROOT / "auditor" / "amlaudit"
-RULE_MODULES = [*sorted((PACKAGE / "rules").rglob("*.py")), PACKAGE / "checks.py"]
+# Checks several rules share: held to the same standard as the rules, importable by them.
+SHARED_CHECKS = ("checks", "lifecycle", "provenance")
+RULE_MODULES = [
+    *sorted((PACKAGE / "rules").rglob("*.py")),
+    *(PACKAGE / f"{name}.py" for name in SHARED_CHECKS),
+]
 # What a rule module may import from amlaudit: the rule author's API and plain helpers.
-ALLOWED_IMPORTS = {"amlaudit.api", "amlaudit.checks", "amlaudit.armid", "amlaudit.resource"}
+ALLOWED_IMPORTS = {"amlaudit.api", "amlaudit.armid", "amlaudit.resource"}
 ALLOWED_IMPORTS |= {"amlaudit.result", "amlaudit.depscope", "amlaudit"}
+ALLOWED_IMPORTS |= {f"amlaudit.{name}" for name in SHARED_CHECKS}
 # Attributes that lead around the Context to the whole snapshot.
 FORBIDDEN_ATTRIBUTES = {"index", "_index", "snapshot", "by_key", "by_type", "at_scope"}
 

@@ -95,7 +95,17 @@ class SnapshotIndex:
         while node is not None and not sources:  # a scope the input lacks: its parent's files
             sources = self._scope_sources.get(armid.key(node), set())
             node = armid.parent_id(node)
-        return any(self.snapshot.sources[n].collected(type_key) for n in sources)
+        if any(self.snapshot.sources[n].collected(type_key) for n in sources):
+            return True
+        # An envelope speaks for its whole scope: the subscriptions it holds resources of.
+        subscription = armid.subscription_id(scope_id)
+        if subscription is None:
+            return False
+        holding = self._scope_sources.get(armid.key(armid.subscription_scope(subscription)), set())
+        return any(
+            source.shape == "envelope" and source.declares(type_key)
+            for source in (self.snapshot.sources[n] for n in holding)
+        )
 
     def get(self, resource_id: str) -> Resource | None:
         return self.by_key.get(armid.key(resource_id))

@@ -61,6 +61,8 @@ class SnapshotSource:
     source: dict[str, Any] | None = None
     # Lower-case types the input holds at least one resource of (the per-file heuristic).
     types: set[str] = field(default_factory=set, repr=False)
+    # Lower-case types the input's `errors` name: listed, except where an error says it failed.
+    failed_types: set[str] = field(default_factory=set, repr=False)
 
     @property
     def declared_types(self) -> frozenset[str] | None:
@@ -78,14 +80,21 @@ class SnapshotSource:
         written_by_amlaudit = isinstance(tool, str) and tool.split(" ", 1)[0] == "amlaudit"
         return self.shape == "envelope" and written_by_amlaudit and self.declared_types is None
 
+    def declares(self, type_key: str) -> bool:
+        """Whether this envelope says the type was collected in all its scopes (declared, or
+        a complete amlaudit version-1 envelope); never true of the per-file heuristic."""
+        declared = self.declared_types
+        if self.complete:
+            return True
+        # A type whose listing failed somewhere is not declared; it was still listed everywhere
+        # its `errors` do not cover (rules look those up first and report error there).
+        return declared is not None and (type_key in declared or type_key in self.failed_types)
+
     def collected(self, type_key: str) -> bool:
         """Whether this input says every resource of a (lower-case) type in its scopes is in it:
         declared by the envelope, or, for inputs that declare nothing, held at least once."""
-        if self.complete:
-            return True
-        declared = self.declared_types
-        if declared is not None:
-            return type_key in declared
+        if self.declared_types is not None or self.complete:
+            return self.declares(type_key)
         return type_key in self.types
 
 
@@ -105,6 +114,7 @@ def single_source(
 ) -> Snapshot:
     """A snapshot read from one source in memory (the live path), origins recorded."""
     source.types = {r.type_key for r in resources}
+    source.failed_types = {e.resource_type.lower() for e in errors if e.resource_type}
     return Snapshot(
         resources=resources,
         errors=errors,
@@ -123,6 +133,7 @@ def load(paths: list[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Snapshot
         document = _read_json(path, max_bytes)
         items, errors, source = _unwrap(document, path)
         snapshot.errors.extend(errors)
+        source.failed_types = {e.resource_type.lower() for e in errors if e.resource_type}
         position = len(snapshot.sources)
         for number, item in enumerate(items):
             resource = _to_resource(item, path, number)
