@@ -26,7 +26,7 @@ RULE_MODULES = [
 ]
 # What a rule module may import from amlaudit: the rule author's API and plain helpers.
 ALLOWED_IMPORTS = {"amlaudit.api", "amlaudit.armid", "amlaudit.resource"}
-ALLOWED_IMPORTS |= {"amlaudit.result", "amlaudit.depscope", "amlaudit"}
+ALLOWED_IMPORTS |= {"amlaudit.result", "amlaudit.depscope", "amlaudit.audit_categories", "amlaudit"}
 ALLOWED_IMPORTS |= {f"amlaudit.{name}" for name in SHARED_CHECKS}
 # Attributes that lead around the Context to the whole snapshot.
 FORBIDDEN_ATTRIBUTES = {"index", "_index", "snapshot", "by_key", "by_type", "at_scope"}

@@ -346,15 +346,11 @@ class Context:
         return self._index.subscriptions
 
     def get(self, resource_id: str) -> Resource | None:
-        """The resource with this ID, or None. For a child or extension ID, None only where
-        the input collected that type (else NotCollected)."""
+        """The resource with this ID, or None. None is no proof of absence: a rule that fails
+        on a missing child or extension asks `children`/`extensions`, which check the input
+        collected that type."""
         found = self._index.get(resource_id)
         if found is None:
-            resource_type = armid.type_from_id(resource_id)
-            scope = armid.parent_id(resource_id) or armid.extension_scope(resource_id)
-            if resource_type and scope and "/providers/" in armid.key(scope):
-                self._declared(resource_type)
-                self._check_complete(scope, resource_type)
             return None
         self._declared(found.type)
         return self._usable([found])[0]

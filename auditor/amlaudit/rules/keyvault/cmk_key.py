@@ -1,16 +1,6 @@
 from urllib.parse import urlsplit
 
-from amlaudit.api import (
-    Context,
-    DataError,
-    NotCollected,
-    Resource,
-    Verdict,
-    failed,
-    passed,
-    rule,
-    skip,
-)
+from amlaudit.api import Context, DataError, Resource, Verdict, failed, passed, rule, skip
 from amlaudit.checks import instant, now
 
 KEYS = "Microsoft.KeyVault/vaults/keys"
@@ -94,7 +84,7 @@ def workspace_cmk_key(res: Resource, ctx: Context) -> Verdict:
             expected="an existing, enabled key",
             actual=key_uri,
         )
-    judged = _pinned_version(key, version, ctx)
+    judged = (ctx.get(f"{key.id}/versions/{version}") if version else None) or key
     what = f"key '{name}'" + (f" version {version}" if judged is not key else "")
     if judged.bool("properties.attributes.enabled") is False:
         return failed(
@@ -115,14 +105,3 @@ def workspace_cmk_key(res: Resource, ctx: Context) -> Verdict:
             )
         return passed(f"{what} is enabled and expires on {expires:%Y-%m-%d}")
     return passed(f"{what} is enabled and has no expiry date")
-
-
-def _pinned_version(key: Resource, version: str | None, ctx: Context) -> Resource:
-    """The pinned key version when the input holds it; the key (its current version)
-    otherwise, as key versions are rarely collected."""
-    if not version:
-        return key
-    try:
-        return ctx.get(f"{key.id}/versions/{version}") or key
-    except NotCollected:
-        return key
