@@ -14,3 +14,21 @@ assignments), `policies` (Key Vault access policies), `hop` (one transitive hop 
 managed identities), `blast` (per workspace), `report` (the JSON contract), `render` and
 `render_html` (the formats), `catalog_build` (the script behind the packaged catalog).
 """
+
+# The types the analysis reads: rules built on it declare them (`reads=[...]`), so a live scan
+# collects them (the plan follows the rules).
+ACCESS_READS = (
+    "Microsoft.Authorization/roleAssignments",
+    "Microsoft.Authorization/roleDefinitions",
+    "Microsoft.Authorization/denyAssignments",
+    "Microsoft.Authorization/roleEligibilityScheduleInstances",
+    "Microsoft.ManagedServices/registrationAssignments",
+    "Microsoft.Storage/storageAccounts",
+    "Microsoft.KeyVault/vaults",
+    "Microsoft.ContainerRegistry/registries",
+    "Microsoft.ManagedIdentity/userAssignedIdentities",
+    "Microsoft.MachineLearningServices/workspaces/datastores",
+    "Microsoft.MachineLearningServices/workspaces/computes",
+    "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+    "Microsoft.MachineLearningServices/workspaces/batchEndpoints",
+)

@@ -97,7 +97,6 @@ def escalation_path(res: Resource, ctx: Context) -> Verdict:
     """
     allowed = {str(p).lower() for p in ctx.option("escalation_allowlist")}
     groups_allowed = bool(ctx.option("escalation_groups_allowed"))
-    own = ctx.index.own_identities
     if reason := without_rbac(ctx):
         return skip(reason)
     result = workspace_access(res, ctx)
@@ -109,7 +108,8 @@ def escalation_path(res: Resource, ctx: Context) -> Verdict:
             and g.grade.value in ("direct", "indirect")
             and g.principal_id not in allowed
             and not (groups_allowed and g.principal_type.lower() in ("group", "foreigngroup"))
-            and own.documented(g.principal_id, g.first.role_id, g.first.scope) is None
+            and ctx.documented_own_assignment(g.principal_id, g.first.role_id, g.first.scope)
+            is None
         }
     )
     if found:

@@ -109,7 +109,4 @@ def _own_workspaces(res: Resource) -> set[str]:
 
 def _is_own(ctx: Context, principal: str, workspaces: set[str]) -> bool:
     """An identity of the workspace, its computes or endpoints (the own-identity table)."""
-    return any(
-        armid.key(i.workspace_id) in workspaces
-        for i in ctx.index.own_identities.of_principal(principal)
-    )
+    return any(armid.key(i.workspace_id) in workspaces for i in ctx.own_identities_of(principal))
