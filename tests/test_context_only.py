@@ -28,6 +28,8 @@ RULE_MODULES = [
 ALLOWED_IMPORTS = {"amlaudit.api", "amlaudit.armid", "amlaudit.resource"}
 ALLOWED_IMPORTS |= {"amlaudit.result", "amlaudit.depscope", "amlaudit.audit_categories", "amlaudit"}
 ALLOWED_IMPORTS |= {f"amlaudit.{name}" for name in SHARED_CHECKS}
+# Plain helpers of the access analysis: its constants and permission-string matching.
+ALLOWED_IMPORTS |= {"amlaudit.access", "amlaudit.access.wildcard"}
 # Attributes that lead around the Context to the whole snapshot.
 FORBIDDEN_ATTRIBUTES = {"index", "_index", "snapshot", "by_key", "by_type", "at_scope"}
 
