@@ -20,7 +20,18 @@ from amlaudit._version import __version__
 from amlaudit.errors import AmlauditError
 from amlaudit.redact import scrub_text
 
-COMMANDS = ("scan", "export", "gate", "merge", "diff", "rules", "explain", "controls", "new_rule")
+COMMANDS = (
+    "scan",
+    "access",
+    "export",
+    "gate",
+    "merge",
+    "diff",
+    "rules",
+    "explain",
+    "controls",
+    "new_rule",
+)
 EXIT_INTERNAL = 4
 
 
