@@ -200,7 +200,9 @@ def test_a_recreated_resource_is_told_apart_from_a_changed_one(tmp_path: Path, d
 def test_volatile_only_changes_are_no_changes(tmp_path: Path, diff: Any) -> None:
     def churn(document: dict[str, Any]) -> None:
         workspace = find(document, WS_DEV)
-        workspace["properties"]["provisioningState"] = "Updating"
+        # (a provisioning state other than Succeeded would make the rules judge nothing yet)
+        workspace["properties"]["privateLinkCount"] = 7
+        workspace["etag"] = '"00000000-0000-0000-0000-0000000000aa"'
         workspace["systemData"]["lastModifiedAt"] = "2026-11-30T23:59:00.0000000Z"
         for insights in of_type(document, "microsoft.insights/components"):
             insights["etag"] = '"00000000-0000-0000-0000-000000000001"'
@@ -400,6 +402,18 @@ def test_a_type_uncollected_on_one_side_is_not_comparable_never_deleted(
     [gap] = document["coverage"]
     assert (gap["side"], gap["resource_type"]) == ("new", "microsoft.keyvault/vaults")
     assert diff(old, new, "--allow-incomplete").code == 0
+
+
+def test_a_type_a_bare_array_does_not_hold_is_not_comparable(tmp_path: Path, diff: Any) -> None:
+    old, _ = pair(tmp_path, lambda document: None)
+    keys = "Microsoft.KeyVault/vaults/keys"
+    new = tmp_path / "new-array.json"
+    new.write_text(
+        json.dumps([r for r in estate()["resources"] if r["type"] != keys]), encoding="utf-8"
+    )
+    document = as_json(diff(old, str(new), "-o", "json", "--allow-incomplete"))
+    assert not [r for r in document["resources"] if r["resource_type"] == keys]
+    assert ("new", keys.lower()) in {(g["side"], g["resource_type"]) for g in document["coverage"]}
 
 
 def test_rotation_shown_by_key_creation_time_and_redacted_secrets_not_comparable(

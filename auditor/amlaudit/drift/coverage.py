@@ -15,16 +15,23 @@ ALL_TYPES = "*"
 
 
 class Coverage:
-    """The gaps of both sides, asked per resource."""
+    """The gaps of both sides, asked per resource: collection errors, and types an input does
+    not hold where it cannot prove them absent (`SnapshotIndex.collected`)."""
 
     def __init__(self, old: Side, new: Side) -> None:
-        self.notes = sorted(
-            {*_gaps(old), *_gaps(new)},
+        self._sides = {"old": old, "new": new}
+        self._errors = {*_gaps(old), *_gaps(new)}
+        self._uncollected: set[CoverageNote] = set()
+        self._by_side: dict[str, list[CoverageNote]] = {"old": [], "new": []}
+        for note in self._errors:
+            self._by_side[note.side].append(note)
+
+    @property
+    def notes(self) -> list[CoverageNote]:
+        return sorted(
+            self._errors | self._uncollected,
             key=lambda n: (n.side != "old", n.resource_type, n.scope.lower(), n.reason),
         )
-        self._by_side: dict[str, list[CoverageNote]] = {"old": [], "new": []}
-        for note in self.notes:
-            self._by_side[note.side].append(note)
 
     def gap(self, side: str, resource_id: str, resource_type: str) -> CoverageNote | None:
         """The gap of `side` that hides this resource, if any."""
@@ -36,6 +43,17 @@ class Coverage:
             scope = armid.key(note.scope) if note.scope.startswith("/") else ""
             if not scope or rid == scope or rid.startswith(scope + "/"):
                 return note
+        index = self._sides[side].index
+        if index is not None and not index.collected(resource_id, wanted):
+            subscription = armid.subscription_id(resource_id)
+            note = CoverageNote(
+                resource_type=wanted,
+                scope=armid.subscription_scope(subscription) if subscription else resource_id,
+                side=side,
+                reason="not collected: the input holds no resource of this type there",
+            )
+            self._uncollected.add(note)
+            return note
         return None
 
     def comparable(self, resource_id: str, resource_type: str) -> bool:
