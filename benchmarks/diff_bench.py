@@ -6,8 +6,8 @@
 The OLD side is the synthetic estate of generate.py; NEW is a deterministic mutation of it, the
 kind of night-to-night drift the diff exists for: one workspace in 20 opened to the public
 network, one storage account in 20 allowing shared-key access, one compute in 10 removed, one
-Owner assignment added per subscription, and volatile churn (provisioning states, etags,
-lastModifiedAt) on every workspace and compute, which must not show. Target: the diff within
+Owner assignment added per subscription, and volatile churn (etags, modifiedOn,
+lastModifiedAt, privateLinkCount) on every workspace and compute, which must not show. Target: the diff within
 2.5x the time of `amlaudit scan` of OLD plus `amlaudit scan` of NEW (each in a fresh process,
 median of --runs). Results are recorded in benchmarks/README.md.
 """
@@ -48,10 +48,10 @@ def mutate(document: dict[str, Any]) -> dict[str, Any]:
         if kind == WORKSPACES:
             if n % 20 == 0:
                 props["publicNetworkAccess"] = "Enabled"
-            props["provisioningState"] = "Updating"
+            props["privateLinkCount"] = 3
             resource.setdefault("systemData", {})["lastModifiedAt"] = "2026-12-01T03:00:00Z"
         if kind == COMPUTES:
-            props["provisioningState"] = "Updating"
+            props["modifiedOn"] = "2026-12-01T03:00:00Z"
             resource["etag"] = f'"{n:08d}-0000-0000-0000-000000000000"'
         if kind == STORAGE and n % 20 == 0:
             props["allowSharedKeyAccess"] = True
