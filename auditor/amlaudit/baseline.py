@@ -17,6 +17,7 @@ from typing import Any
 
 from amlaudit.errors import InputError
 from amlaudit.model import Finding, Severity, Status, Suppression
+from amlaudit.redact import clean
 
 FINGERPRINT_KEY = "amlaudit/v1"
 SEVERITY_KEY = "amlaudit/severity"
@@ -80,12 +81,11 @@ def _from_sarif(document: dict[str, Any], path: str) -> LoadedReport:
         by_id = {r["id"]: r for r in rules}
         for extension in run["tool"].get("extensions") or []:
             by_id.update({r["id"]: r for r in extension.get("rules") or []})
-        report.rules += [(r["id"], _rule_name(r)) for r in by_id.values()]
+        report.rules += [(clean(str(r["id"])), _rule_name(r)) for r in by_id.values()]
         for invocation in run.get("invocations") or []:
             if invocation.get("executionSuccessful") is False:
-                report.incomplete.append(
-                    f"{driver.get('name', 'the tool')} reported executionSuccessful: false"
-                )
+                tool = clean(str(driver.get("name", "the tool")))
+                report.incomplete.append(f"{tool} reported executionSuccessful: false")
         for result in run.get("results") or []:
             index = result.get("ruleIndex")
             rule = rules[index] if isinstance(index, int) and 0 <= index < len(rules) else None
@@ -99,7 +99,7 @@ def _from_sarif(document: dict[str, Any], path: str) -> LoadedReport:
 def _rule_name(rule: dict[str, Any]) -> str:
     """Our kebab-case name (what suppressions use), else the SARIF name, else the ID."""
     name = (rule.get("properties") or {}).get("amlaudit/name") or rule.get("name") or rule["id"]
-    return str(name)
+    return clean(str(name))
 
 
 def _sarif_finding(result: dict[str, Any], rule_id: str, rule: dict[str, Any]) -> Finding:
@@ -118,15 +118,16 @@ def _sarif_finding(result: dict[str, Any], rule_id: str, rule: dict[str, Any]) -
         s for s in result.get("suppressions") or [] if s.get("status", "accepted") == "accepted"
     ]
     text = (result.get("message") or {}).get("text", "")
+    # Another tool's text reaches the terminal and CI logs: cleaned like our own.
     return Finding(
-        rule_id=str(rule_id),
-        resource_id=str(resource),
-        resource_type=str(props.get("azure/resourceType", "")),
-        resource_name=str(logical.get("name") or resource.rsplit("/", 1)[-1]),
+        rule_id=clean(str(rule_id)),
+        resource_id=clean(str(resource)),
+        resource_type=clean(str(props.get("azure/resourceType", ""))),
+        resource_name=clean(str(logical.get("name") or str(resource).rsplit("/", 1)[-1])),
         status=_KIND_STATUS.get(result.get("kind", "fail"), Status.INFO),
         severity=_sarif_severity(result, rule),
-        message=str(text),
-        suppression=Suppression(str(accepted[0].get("justification", "")), "", "", "sarif")
+        message=clean(str(text)),
+        suppression=Suppression(clean(str(accepted[0].get("justification", ""))), "", "", "sarif")
         if accepted
         else None,
         baseline_state=result.get("baselineState"),

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from amlaudit.redact import clean, clean_value
+
 
 class Severity(StrEnum):
     CRITICAL = "critical"
@@ -88,6 +90,14 @@ class ScanError:
     message: str
     resource_type: str | None = None
 
+    def __post_init__(self) -> None:
+        # Errors quote what Azure or an input file said (a SAS URL, an escape sequence, a
+        # `::error` line): every field is cleaned here, once, whoever builds the record.
+        for name in ("scope", "operation", "status", "message"):
+            object.__setattr__(self, name, clean(str(getattr(self, name))))
+        if self.resource_type is not None:
+            object.__setattr__(self, "resource_type", clean(str(self.resource_type)))
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "scope": self.scope,
@@ -112,6 +122,18 @@ class Suppression:
     expires: str
     source: str = "file"
     ticket: str | None = None
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Suppression:
+        """A suppression record read back from a report; unknown fields are ignored."""
+        ticket = raw.get("ticket")
+        return cls(
+            justification=clean(str(raw.get("justification", ""))),
+            owner=clean(str(raw.get("owner", ""))),
+            expires=clean(str(raw.get("expires", ""))),
+            source=clean(str(raw.get("source", "file"))),
+            ticket=clean(str(ticket)) if ticket is not None else None,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -168,21 +190,26 @@ class Finding:
         KeyError/ValueError for a row that is not a finding at all.
         """
         raw = item.get("suppression")
+        skip = item.get("skip_reason")
         return cls(
-            rule_id=str(item["rule_id"]),
-            resource_id=str(item["resource_id"]),
-            resource_type=str(item.get("resource_type", "")),
-            resource_name=str(item.get("resource_name", "")),
+            rule_id=clean(str(item["rule_id"])),
+            resource_id=clean(str(item["resource_id"])),
+            resource_type=clean(str(item.get("resource_type", ""))),
+            resource_name=clean(str(item.get("resource_name", ""))),
             status=Status(item.get("status", "fail")),
             severity=Severity.parse(item["severity"]) if "severity" in item else Severity.HIGH,
-            message=str(item.get("message", "")),
+            message=clean(str(item.get("message", ""))),
             evidence=tuple(
-                Evidence(str(e["path"]), e.get("expected"), e.get("actual"))
+                Evidence(
+                    clean(str(e["path"])),
+                    clean_value(e.get("expected")),
+                    clean_value(e.get("actual")),
+                )
                 for e in item.get("evidence") or ()
             ),
-            skip_reason=item.get("skip_reason"),
-            workspaces=tuple(item.get("workspaces") or ()),
-            suppression=Suppression(**raw) if isinstance(raw, dict) else None,
+            skip_reason=clean(str(skip)) if skip is not None else None,
+            workspaces=tuple(clean(str(w)) for w in item.get("workspaces") or ()),
+            suppression=Suppression.from_dict(raw) if isinstance(raw, dict) else None,
             baseline_state=item.get("baseline_state"),
             gating=gating,
             _fingerprint=str(item["fingerprint"]) if item.get("fingerprint") else None,

@@ -5,9 +5,11 @@ them anyway (App Insights returns its connection string and instrumentation key)
 hand-made snapshot may hold anything. Two layers:
 
 - by name: string values under keys that name a secret (`password`, `connectionString`,
-  `instrumentationKey`, `clientSecret`...) or anywhere inside a `secrets` object;
+  `instrumentationKey`, `clientSecret`...) or anywhere inside a `secrets` object or an
+  environment-variable map. Key names are compared normalised (case, `_`, `-` and `.`
+  dropped), so `DB_CONNECTION_STRING`, `openai-api-key` and `hf.token` match like camelCase;
 - by shape: strings that look like a secret wherever they are (storage connection strings,
-  SAS signatures, JWTs, PEM private keys).
+  SAS signatures, JWTs, PEM private keys, the password in a URL's userinfo).
 
 The redacted value is replaced by :data:`MARKER` and its JSON path is recorded.
 """
@@ -64,23 +66,36 @@ _SECRET_KEYS = frozenset(
     }
 )
 # Objects whose every string value (except type discriminators) is secret: datastore
-# `credentials`, compute `userAccountCredentials`, listKeys-style `keys` arrays.
+# `credentials`, compute `userAccountCredentials`, listKeys-style `keys` arrays, and the
+# environment-variable maps of deployments, computes, jobs and connections — people put API
+# keys there under any name, so every value is treated as a secret by default.
 _SECRET_CONTAINERS = frozenset(
-    {"secrets", "usercredentials", "keys", "credentials", "useraccountcredentials"}
+    {
+        "secrets",
+        "usercredentials",
+        "keys",
+        "credentials",
+        "useraccountcredentials",
+        "environmentvariables",
+        "envvariables",
+        "envvars",
+        "env",
+    }
 )
 _SECRET_SUFFIXES = (
     "password",
+    "passwd",
     "secret",
     "connectionstring",
     "connectionstrings",
     "accountkey",
     "accesskey",
+    "apikey",
+    "storagekey",
+    "subscriptionkey",
     "masterkey",
     "privatekey",
-    "sastoken",
-    "accesstoken",
-    "refreshtoken",
-    "bearertoken",
+    "token",  # sasToken, accessToken, HF_TOKEN, GITHUB_TOKEN...
 )
 
 _SHAPES = [
@@ -90,21 +105,23 @@ _SHAPES = [
         r"|ClientSecret|Secret|Password|Pwd)\s*=\s*[^;\s\"'&]+"
     ),
     # SAS tokens: the signature, in a URL or on its own.
-    re.compile(r"(?i)(^|[?&\s\"'])sig=[A-Za-z0-9%+/=_-]{10,}"),
+    re.compile(r"(?i)(^|[?&;\s\"'])sig=[A-Za-z0-9%+/=_-]{10,}"),
     # OAuth in URLs and headers.
     re.compile(r"(?i)(client_secret|access_token|refresh_token|id_token)=[^&\s\"']{8,}"),
     re.compile(r"(?i)\bBearer\s+[A-Za-z0-9._~+/=-]{16,}"),
     # A secret-named key quoted with its value, as a rule that formats a dict would print it:
     # `"adminPassword": "..."` (JSON) or `'clientSecret': '...'` (Python repr).
     re.compile(
-        r"""(?i)["'][\w.-]*(password|passwd|secret|connectionstring|accountkey|accesskey"""
-        r"""|sastoken|apikey|token)["']:\s*["'][^"']*["']"""
+        r"""(?i)["'][\w.-]*(password|passwd|secret|connection[_.-]?string|account[_.-]?key"""
+        r"""|access[_.-]?key|sas[_.-]?token|api[_.-]?key|token)["']:\s*["'][^"']*["']"""
     ),
     re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"),
+    # The password in a URL's userinfo: `postgresql://app:PASSWORD@db...`, `amqps://u:p@h`.
+    re.compile(r"(?<=://)[^/\s:@\"'?#]*:[^/\s@\"'?#]+(?=@)"),
 ]
 # Every shape above contains one of these; most text contains none, so it skips the regexes.
-_HINTS = ("=", "eyJ", "PRIVATE KEY", "earer", '":', "':")
+_HINTS = ("=", "eyJ", "PRIVATE KEY", "earer", '":', "':", "@")
 
 
 # Terminal controls (ESC sequences), NUL and bidi overrides: in a name or message they could
@@ -119,9 +136,25 @@ def printable(text: str) -> str:
     return _CONTROL_RE.sub("\ufffd", text)
 
 
+_KEY_PUNCTUATION = str.maketrans("", "", "_-. ")
+
+
+def clean(text: str) -> str:
+    """Input-derived text as every output may show it: secrets redacted, controls replaced.
+    The one treatment for every field of every record read from outside (resource names,
+    collection errors, foreign SARIF, suppression files), whatever field it sits in."""
+    return printable(scrub_text(text))
+
+
+def normalise_key(name: str) -> str:
+    """`DB_CONNECTION_STRING`, `db-connection-string` and `dbConnectionString` all become
+    `dbconnectionstring`: secrets are named in every convention, not only camelCase."""
+    return name.lower().translate(_KEY_PUNCTUATION)
+
+
 def _is_secret_key(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in _SECRET_KEYS or lowered.endswith(_SECRET_SUFFIXES)
+    normal = normalise_key(name)
+    return normal in _SECRET_KEYS or normal.endswith(_SECRET_SUFFIXES)
 
 
 def looks_secret(text: str) -> bool:
@@ -139,7 +172,9 @@ def scrub_text(text: str) -> str:
 
 # A date-time under a secret-sounding key is metadata, not a secret: storage accounts report
 # `keyCreationTime: {key1: "2025-01-01T00:00:00Z"}`, which rotation audits need.
-_TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_TIMESTAMP_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+)
 
 
 def redact_tree(value: Any, path: str = "", in_container: bool = False) -> tuple[Any, list[str]]:
@@ -159,8 +194,9 @@ def _walk(value: Any, path: str, in_container: bool, found: list[str]) -> Any:
         for key, item in value.items():
             child_path = f"{path}.{key}" if path else str(key)
             key_text = str(key)
+            normal = normalise_key(key_text)
             secret_key = _is_secret_key(key_text)
-            secret_here = in_container and not key_text.lower().endswith("type")
+            secret_here = in_container and not normal.endswith("type")
             if (
                 isinstance(item, str)
                 and item
@@ -177,7 +213,7 @@ def _walk(value: Any, path: str, in_container: bool, found: list[str]) -> Any:
                 item,
                 child_path,
                 # An object or array under a secret name (`password: {value: ...}`) is secret.
-                in_container or secret_key or key_text.lower() in _SECRET_CONTAINERS,
+                in_container or secret_key or normal in _SECRET_CONTAINERS,
                 found,
             )
             changed |= new is not item
@@ -191,4 +227,31 @@ def _walk(value: Any, path: str, in_container: bool, found: list[str]) -> Any:
     if isinstance(value, str) and looks_secret(value):
         found.append(path)
         return MARKER
+    return value
+
+
+def clean_value(value: Any) -> Any:
+    """A JSON value as reports may quote it (evidence): a secret-shaped string becomes
+    :data:`MARKER`, objects and arrays are redacted by key and shape, and every string in
+    them — keys included — is made printable (a bidi override in an outbound rule's name)."""
+    if isinstance(value, str):
+        return MARKER if looks_secret(value) else printable(value)
+    if isinstance(value, dict | list):
+        return _printable_tree(redact_tree(value)[0])
+    return value
+
+
+def _printable_tree(value: Any) -> Any:
+    """The same value with every string printable; the original object when nothing changed."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        items = {printable(str(k)): _printable_tree(v) for k, v in value.items()}
+        unchanged = len(items) == len(value) and all(
+            k in value and items[k] is value[k] for k in items
+        )
+        return value if unchanged else items
+    if isinstance(value, list):
+        cleaned = [_printable_tree(item) for item in value]
+        return value if all(a is b for a, b in zip(cleaned, value, strict=True)) else cleaned
     return value

@@ -23,7 +23,7 @@ import orjson
 from amlaudit import armid
 from amlaudit.errors import InputError
 from amlaudit.model import ScanError
-from amlaudit.redact import printable, scrub_text
+from amlaudit.redact import clean, printable, scrub_text
 from amlaudit.resource import Resource
 
 ENVELOPE_FORMAT = "amlaudit-snapshot"
@@ -369,6 +369,12 @@ def _to_resource(item: Any, path: str, position: int) -> Resource:
     if not isinstance(resource_id, str) or not resource_id.strip().startswith("/"):
         shown = "missing" if resource_id is None else repr(resource_id)[:80]
         raise InputError(f"{where} has no valid 'id' ({shown}); ARM IDs start with '/'")
+    depth = armid.too_deep(resource_id)
+    if depth is not None:
+        raise InputError(
+            f"{where} ({clean(resource_id[:120])}...) has an ID of {depth:,} segments; "
+            f"ARM IDs have at most {armid.MAX_SEGMENTS}"
+        )
     resource_type = item.get("type")
     if resource_type is None and _is_subscription(resource_id):
         resource_type = SUBSCRIPTION_TYPE

@@ -217,6 +217,18 @@ class Collector:
                 )
             )
             return
+        depth = armid.too_deep(resource_id)
+        if depth is not None:  # a hostile or broken server: bounded work per ID, as offline
+            self.errors.append(
+                ScanError(
+                    task.scope,
+                    task.operation,
+                    "invalid-response",
+                    f"an item's ARM ID has {depth:,} segments (at most {armid.MAX_SEGMENTS})",
+                    task.recipe.type,
+                )
+            )
+            return
         key = armid.key(resource_id)
         if key in self.resources:
             return
