@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -127,13 +128,27 @@ def _sarif_finding(result: dict[str, Any], rule_id: str, rule: dict[str, Any]) -
         status=_KIND_STATUS.get(result.get("kind", "fail"), Status.INFO),
         severity=_sarif_severity(result, rule),
         message=clean(str(text)),
-        suppression=Suppression(clean(str(accepted[0].get("justification", ""))), "", "", "sarif")
-        if accepted
-        else None,
+        suppression=_sarif_suppression(accepted[0]) if accepted else None,
         baseline_state=result.get("baselineState"),
         # our preview rules report without gating, as in `scan`; foreign rules always gate
         gating=(rule.get("properties") or {}).get("amlaudit/status", "stable") == "stable",
         _fingerprint=str(fingerprint),
+    )
+
+
+def _sarif_suppression(raw: dict[str, Any]) -> Suppression:
+    """An accepted SARIF suppression; amlaudit's carry owner and expiry in `properties`, so
+    an expired one stops applying in `gate` as in `scan`."""
+    found = raw.get("properties")
+    props: dict[str, Any] = found if isinstance(found, dict) else {}
+    return Suppression.from_dict(
+        {
+            "justification": raw.get("justification", ""),
+            "owner": props.get("owner", ""),
+            "expires": props.get("expires", ""),
+            "source": "sarif",
+            "ticket": props.get("ticket"),
+        }
     )
 
 
@@ -169,10 +184,16 @@ def _foreign_fingerprint(rule_id: str, where: str) -> str:
     return "sarif:" + hashlib.sha256(f"{rule_id}|{where}".encode()).hexdigest()
 
 
-def baseline_fingerprints(path: str) -> set[str]:
-    """Fingerprints of the failing findings of an earlier report (suppressed ones included)."""
+def baseline_fingerprints(path: str, today: date) -> set[str]:
+    """Fingerprints of the failing findings of an earlier report. A finding that report
+    showed under a suppression which has expired since is left out: the suppression, not the
+    baseline, accepted it, and an expired suppression stops applying everywhere."""
     report = read_report(path)
-    return {f.fingerprint for f in report.findings if f.status is Status.FAIL}
+    return {
+        f.fingerprint
+        for f in report.findings
+        if f.status is Status.FAIL and (f.suppression is None or f.suppression.active(today))
+    }
 
 
 def apply_baseline(findings: Iterable[Finding], known: set[str]) -> None:

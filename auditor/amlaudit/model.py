@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -122,6 +123,16 @@ class Suppression:
     expires: str
     source: str = "file"
     ticket: str | None = None
+
+    def active(self, today: date) -> bool:
+        """Whether the record still applies: through its `expires` day, never after. A record
+        without a date (another tool's SARIF) applies; an unreadable date does not."""
+        if not self.expires:
+            return self.source == "sarif"
+        try:
+            return date.fromisoformat(self.expires[:10]) >= today
+        except ValueError:
+            return False
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Suppression:

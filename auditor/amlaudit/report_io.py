@@ -16,8 +16,9 @@ from amlaudit.api import RuleSpec, rule
 from amlaudit.engine import CoverageGap
 from amlaudit.errors import InputError
 from amlaudit.model import Finding, ScanError, Status
-from amlaudit.result import ScanResult
+from amlaudit.result import ScanResult, scan_time
 from amlaudit.snapshot import SnapshotSource
+from amlaudit.suppress import drop_expired
 
 # When a resource appears in two shards with different verdicts, keep the most severe.
 _STATUS_WEIGHT = {
@@ -27,6 +28,18 @@ _STATUS_WEIGHT = {
     Status.PASS: 1,
     Status.SKIPPED: 0,
 }
+
+
+def _strictness(finding: Finding) -> tuple[int, bool, bool, str]:
+    """Which of two shards' verdicts on one resource the merge keeps, whatever the argument
+    order: the worse status, then unsuppressed over suppressed, then new over baselined, then
+    the content itself (so ties are broken the same way every time)."""
+    return (
+        _STATUS_WEIGHT[finding.status],
+        finding.suppression is None,
+        finding.baseline_state != "unchanged",
+        json.dumps(finding.to_dict(), sort_keys=True, default=str),
+    )
 
 
 def read_report(path: str) -> dict[str, Any]:
@@ -81,18 +94,24 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
     workspaces: dict[str, dict[str, Any]] = {}
     warnings: list[str] = []
     generated: list[datetime] = []
+    today = scan_time().date()
+    disputed: set[tuple[str, str]] = set()
     for path in paths:
         document = read_report(path)
+        shard: list[Finding] = []
         try:
             for data in document["rules"]:
                 rules.setdefault(data["id"], installed.get(data["id"]) or _stand_in(data))
             for data in document["findings"]:
                 finding = Finding.from_dict(data, rules[data["rule_id"]].status.value == "stable")
+                shard.append(finding)
+            warnings += drop_expired(shard, today, path)
+            for finding in shard:
                 key = (finding.rule_id, finding.resource_id.lower())
                 previous = findings.get(key)
-                if previous is None or (
-                    _STATUS_WEIGHT[finding.status] > _STATUS_WEIGHT[previous.status]
-                ):
+                if previous is not None and previous.suppressed != finding.suppressed:
+                    disputed.add(key)
+                if previous is None or _strictness(finding) > _strictness(previous):
                     findings[key] = finding
             for data in document["errors"]:
                 error = ScanError(**data)
@@ -118,6 +137,11 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
             raise InputError(
                 f"{path}: malformed amlaudit report ({type(exc).__name__}: {exc})"
             ) from None
+    warnings += [
+        f"shards disagree whether {rule_id} on {findings[(rule_id, rid)].resource_id} is "
+        "suppressed; the unsuppressed verdict is kept"
+        for rule_id, rid in sorted(disputed)
+    ]
     return ScanResult(
         rules=sorted(rules.values(), key=lambda s: s.id),
         findings=sorted(findings.values(), key=Finding.sort_key),
