@@ -213,3 +213,39 @@ def test_an_integer_ticket_and_a_huge_horizon_are_accepted(
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     tickets = {f["suppression"]["ticket"] for f in report["findings"] if f["suppressed"]}
     assert tickets == {"4711"}
+
+
+EVIL = """from pathlib import Path
+
+Path(__file__).with_name("ran.txt").write_text("imported", encoding="utf-8")
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pyproject.toml", '[tool.amlaudit]\nrules-path = ["evil"]\n'),
+        ("amlaudit.toml", 'rules-path = ["evil"]\n'),
+    ],
+)
+@pytest.mark.parametrize("command", [["rules"], ["scan", "--snapshot", DEMO]])
+def test_rules_path_from_a_discovered_config_never_runs_code(
+    name: str,
+    text: str,
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A scanned checkout that ships `rules-path` must not get its Python imported (item 8);
+    the same file passed with --config is the user's choice and loads."""
+    (tmp_path / "evil").mkdir()
+    (tmp_path / "evil" / "evil.py").write_text(EVIL, encoding="utf-8")
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _run(monkeypatch, capsys, JANUARY, *command)
+    assert code == 2 and "--config" in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "evil" / "ran.txt").exists()
+    if name == "amlaudit.toml":
+        _run(monkeypatch, capsys, JANUARY, command[0], "--config", name, *command[1:])
+        assert (tmp_path / "evil" / "ran.txt").exists()

@@ -149,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
                 allow_empty=allow_empty,
             )
         )
-    known = load_rules(find_packs([*config.get("rules-path", []), *args.rules_path]))
+    known = load_rules(find_packs([*config.rules_paths(), *args.rules_path]))
     result.warnings += accept_risk(result.findings, [(s.id, s.name) for s in known], args, config)
     text_on_stdout = False
     for output in outputs:
