@@ -249,3 +249,38 @@ def test_rules_path_from_a_discovered_config_never_runs_code(
     if name == "amlaudit.toml":
         _run(monkeypatch, capsys, JANUARY, command[0], "--config", name, *command[1:])
         assert (tmp_path / "evil" / "ran.txt").exists()
+
+
+@pytest.mark.parametrize("allow_empty", [False, True])
+def test_gate_judges_the_sarif_and_the_json_of_an_empty_scan_alike(
+    allow_empty: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Item 10: the SARIF of a scan that found no workspace carries the incompleteness."""
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]", encoding="utf-8")
+    code, _, err = _run(
+        monkeypatch,
+        capsys,
+        JANUARY,
+        "scan",
+        "--snapshot",
+        str(empty),
+        "-o",
+        f"json:{tmp_path / 'r.json'}",
+        "-o",
+        f"sarif:{tmp_path / 'r.sarif'}",
+    )
+    assert code == 3, err
+    sarif = json.loads((tmp_path / "r.sarif").read_text(encoding="utf-8"))
+    invocation = sarif["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert any(n["level"] == "error" for n in invocation["toolExecutionNotifications"])
+    flags = ["--allow-empty"] if allow_empty else []
+    codes = {
+        name: _run(monkeypatch, capsys, JANUARY, "gate", str(tmp_path / name), *flags)[0]
+        for name in ("r.json", "r.sarif")
+    }
+    assert codes == {"r.json": 0 if allow_empty else 3, "r.sarif": 0 if allow_empty else 3}

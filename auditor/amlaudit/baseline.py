@@ -19,6 +19,7 @@ from typing import Any
 from amlaudit.errors import InputError
 from amlaudit.model import Finding, Severity, Status, Suppression
 from amlaudit.redact import clean
+from amlaudit.result import EMPTY_KIND, WORKSPACES_KEY
 
 FINGERPRINT_KEY = "amlaudit/v1"
 SEVERITY_KEY = "amlaudit/severity"
@@ -76,6 +77,7 @@ def _from_json(document: dict[str, Any], path: str) -> LoadedReport:
 
 def _from_sarif(document: dict[str, Any], path: str) -> LoadedReport:
     report = LoadedReport(path, "sarif")
+    counts: list[int | None] = []
     for run in document["runs"]:
         driver = run["tool"]["driver"]
         rules = list(driver.get("rules") or [])
@@ -84,9 +86,11 @@ def _from_sarif(document: dict[str, Any], path: str) -> LoadedReport:
             by_id.update({r["id"]: r for r in extension.get("rules") or []})
         report.rules += [(clean(str(r["id"])), _rule_name(r)) for r in by_id.values()]
         for invocation in run.get("invocations") or []:
-            if invocation.get("executionSuccessful") is False:
+            if invocation.get("executionSuccessful") is False and not _only_empty(invocation):
                 tool = clean(str(driver.get("name", "the tool")))
                 report.incomplete.append(f"{tool} reported executionSuccessful: false")
+        count = (run.get("properties") or {}).get(WORKSPACES_KEY)
+        counts.append(count if isinstance(count, int) and not isinstance(count, bool) else None)
         for result in run.get("results") or []:
             index = result.get("ruleIndex")
             rule = rules[index] if isinstance(index, int) and 0 <= index < len(rules) else None
@@ -94,7 +98,22 @@ def _from_sarif(document: dict[str, Any], path: str) -> LoadedReport:
             rule_id = rule_id or (rule or {}).get("id") or "(no rule)"
             rule = rule or by_id.get(rule_id) or {}
             report.findings.append(_sarif_finding(result, rule_id, rule))
+    if counts and None not in counts:  # amlaudit's runs say how many workspaces they saw
+        report.workspaces = sum(c for c in counts if c is not None)
     return report
+
+
+def _only_empty(invocation: dict[str, Any]) -> bool:
+    """An amlaudit run unsuccessful only because it found no workspace: judged by the
+    report's workspace count instead, so `gate --allow-empty` treats it as for JSON."""
+    errors = [
+        note
+        for note in invocation.get("toolExecutionNotifications") or []
+        if isinstance(note, dict) and note.get("level", "warning") == "error"
+    ]
+    return bool(errors) and all(
+        (note.get("properties") or {}).get("amlaudit/kind") == EMPTY_KIND for note in errors
+    )
 
 
 def _rule_name(rule: dict[str, Any]) -> str:

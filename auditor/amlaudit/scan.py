@@ -12,7 +12,7 @@ from amlaudit.config import rule_options
 from amlaudit.engine import evaluate
 from amlaudit.index import SnapshotIndex
 from amlaudit.redact import printable, scrub_text
-from amlaudit.result import ScanResult, scan_time
+from amlaudit.result import EMPTY_WARNING, ScanResult, scan_time
 from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES, Snapshot, load
 
 
@@ -48,10 +48,7 @@ def scan_snapshot(
     workspaces.sort(key=lambda w: str(w["id"]).lower())
     warnings = []
     if not workspaces and not allow_empty:
-        warnings.append(
-            "no Azure ML workspace found in the input: nothing was audited "
-            "(pass --allow-empty if that is expected)"
-        )
+        warnings.append(EMPTY_WARNING)
     return ScanResult(
         rules=list(rules),
         findings=evaluation.findings,

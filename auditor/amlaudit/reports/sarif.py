@@ -19,7 +19,7 @@ from amlaudit import armid, controls
 from amlaudit.api import RuleSpec
 from amlaudit.model import Finding, Severity, Status
 from amlaudit.reports import ReportSettings
-from amlaudit.result import ScanResult, format_time
+from amlaudit.result import EMPTY_KIND, EMPTY_WARNING, WORKSPACES_KEY, ScanResult, format_time
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/amlaudit/amlaudit"
@@ -68,6 +68,8 @@ def sarif_log(result: ScanResult, settings: ReportSettings) -> dict[str, Any]:
         "invocations": [_invocation(result, index)],
         "results": results,
         "columnKind": "utf16CodeUnits",
+        # `gate` reads this to treat an empty scan as JSON reports do (--allow-empty).
+        "properties": {WORKSPACES_KEY: len(result.workspaces)},
     }
     if taxonomies:
         run["taxonomies"] = taxonomies
@@ -272,9 +274,21 @@ def _invocation(result: ScanResult, index: dict[str, int]) -> dict[str, Any]:
                     "properties": {"amlaudit/kind": "rule-error"},
                 }
             )
+    empty = EMPTY_WARNING in result.warnings
     for warning in result.warnings:
-        notes.append({"level": "warning", "message": {"text": warning}})
-    incomplete = bool(result.errors) or any(f.status is Status.ERROR for f in result.findings)
+        if warning == EMPTY_WARNING:  # nothing audited: as incomplete as a failed collection
+            notes.append(
+                {
+                    "level": "error",
+                    "message": {"text": warning},
+                    "properties": {"amlaudit/kind": EMPTY_KIND},
+                }
+            )
+        else:
+            notes.append({"level": "warning", "message": {"text": warning}})
+    incomplete = (
+        empty or bool(result.errors) or any(f.status is Status.ERROR for f in result.findings)
+    )
     invocation: dict[str, Any] = {
         "executionSuccessful": not incomplete,
         "endTimeUtc": format_time(result.generated_at),
