@@ -188,3 +188,36 @@ def test_bidi_override_inside_structured_evidence_is_replaced() -> None:
     plain = {"a": ["plain"]}
     assert clean_value(plain) is plain  # nothing to change: no copy
     assert clean("x\u202ey") == "x\ufffdy"
+
+
+def test_sarif_escapes_brackets_and_keeps_dot_segments_out_of_uris(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Items 16 and 17: a name that is Markdown link syntax, and an ID with `..` segments."""
+    from corpus.cases import RG, WS_TYPE, workspace
+
+    link = "[Fixed - see the approval](https://evil.example)"
+    ws = workspace(publicNetworkAccess="Enabled")
+    ws["id"] = f"{RG}/providers/{WS_TYPE}/../../../../../.github/workflows/x"
+    ws["name"] = link
+    snapshot = write_json(tmp_path / "s.json", [ws])
+    out = tmp_path / "r.sarif"
+    code = main(["scan", "--snapshot", str(snapshot), "-o", f"sarif:{out}"])
+    capsys.readouterr()
+    assert code == 1
+    results = json.loads(out.read_text(encoding="utf-8"))["runs"][0]["results"]
+    escaped = "\\[Fixed - see the approval\\](https://evil.example)"
+    assert any(escaped in result["message"]["text"] for result in results)
+    for result in results:
+        text = result["message"]["text"]
+        unescaped = text.replace("\\[", "").replace("\\]", "")
+        assert "[" not in unescaped and "]" not in unescaped
+        uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert "://" not in uri and uri.startswith("azure/")
+        assert not {".", ".."} & set(uri.split("/"))
+    assert any(
+        "/%2E%2E/" in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in results
+    )
+    code = main(["gate", str(out)])
+    assert link in capsys.readouterr().out  # read back as written

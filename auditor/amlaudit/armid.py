@@ -131,4 +131,10 @@ def to_uri_path(resource_id: str) -> str:
     """A scheme-less, relative, lower-cased path for tools that want a file-like location."""
     from urllib.parse import quote
 
-    return "azure" + quote(key(resource_id), safe="/-_.~()")
+    # `.` and `..` segments would make a consumer normalise the path to somewhere else: they
+    # are percent-encoded (RFC 3986 leaves `%2E%2E` a plain segment).
+    parts = [
+        "%2E" * len(part) if part in (".", "..") else quote(part, safe="-_.~()")
+        for part in key(resource_id).split("/")
+    ]
+    return "azure" + "/".join(parts)

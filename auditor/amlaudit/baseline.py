@@ -137,7 +137,9 @@ def _sarif_finding(result: dict[str, Any], rule_id: str, rule: dict[str, Any]) -
     accepted = [
         s for s in result.get("suppressions") or [] if s.get("status", "accepted") == "accepted"
     ]
-    text = (result.get("message") or {}).get("text", "")
+    # SARIF plain text escapes literal brackets (§3.11.6); show them as written.
+    text = str((result.get("message") or {}).get("text", ""))
+    text = text.replace("\\[", "[").replace("\\]", "]")
     # Another tool's text reaches the terminal and CI logs: cleaned like our own.
     return Finding(
         rule_id=clean(str(rule_id)),

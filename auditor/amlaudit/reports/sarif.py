@@ -209,7 +209,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "ruleIndex": index[finding.rule_id],
         "kind": "fail",
         "level": LEVEL[finding.severity.value],
-        "message": {"text": message.rstrip(".") + "."},
+        "message": _text(message.rstrip(".") + "."),
         "locations": [location(finding)],
         "partialFingerprints": {
             "primaryLocationLineHash": f"{fingerprint[:16]}:1",
@@ -224,6 +224,12 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     if finding.baseline_state:
         out["baselineState"] = finding.baseline_state
     return out
+
+
+def _text(message: str) -> dict[str, str]:
+    """A SARIF plain-text message: `[` and `]` escaped (SARIF 2.1.0 §3.11.6), so a resource
+    named `[Fixed](https://evil.example)` is shown as text, never rendered as a link."""
+    return {"text": message.replace("[", "\\[").replace("]", "\\]")}
 
 
 def _short(value: Any, limit: int = 200) -> str:
@@ -254,10 +260,10 @@ def _invocation(result: ScanResult, index: dict[str, int]) -> dict[str, Any]:
         notes.append(
             {
                 "level": "error",
-                "message": {
-                    "text": f"collection failed: {error.operation} {error.scope}: "
+                "message": _text(
+                    f"collection failed: {error.operation} {error.scope}: "
                     f"{error.status} {error.message}".strip()
-                },
+                ),
                 "properties": {"amlaudit/kind": "collection-error", **error.to_dict()},
             }
         )
@@ -266,9 +272,9 @@ def _invocation(result: ScanResult, index: dict[str, int]) -> dict[str, Any]:
             notes.append(
                 {
                     "level": "error",
-                    "message": {
-                        "text": f"{finding.rule_id} on {finding.resource_name}: {finding.message}"
-                    },
+                    "message": _text(
+                        f"{finding.rule_id} on {finding.resource_name}: {finding.message}"
+                    ),
                     "locations": [location(finding)],
                     "associatedRule": {"id": finding.rule_id, "index": index[finding.rule_id]},
                     "properties": {"amlaudit/kind": "rule-error"},
@@ -280,12 +286,12 @@ def _invocation(result: ScanResult, index: dict[str, int]) -> dict[str, Any]:
             notes.append(
                 {
                     "level": "error",
-                    "message": {"text": warning},
+                    "message": _text(warning),
                     "properties": {"amlaudit/kind": EMPTY_KIND},
                 }
             )
         else:
-            notes.append({"level": "warning", "message": {"text": warning}})
+            notes.append({"level": "warning", "message": _text(warning)})
     incomplete = (
         empty or bool(result.errors) or any(f.status is Status.ERROR for f in result.findings)
     )
