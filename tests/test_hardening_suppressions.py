@@ -284,3 +284,35 @@ def test_gate_judges_the_sarif_and_the_json_of_an_empty_scan_alike(
         for name in ("r.json", "r.sarif")
     }
     assert codes == {"r.json": 0 if allow_empty else 3, "r.sarif": 0 if allow_empty else 3}
+
+
+DEEP = 100_000
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        '{"schema_version": 1, "findings": [' + "[" * DEEP + "]" * DEEP + "]}",
+        '{"version": "2.1.0", "runs": [' + "[" * DEEP + "]" * DEEP + "]}",
+    ],
+    ids=["json", "sarif"],
+)
+@pytest.mark.parametrize("command", ["gate", "merge", "baseline"])
+def test_a_deeply_nested_report_is_an_input_error(
+    document: str,
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Item 13: RecursionError was exit 4; a report is input like a snapshot is."""
+    report = tmp_path / "deep.json"
+    report.write_text(document, encoding="utf-8")
+    args = {
+        "gate": ["gate", str(report)],
+        "merge": ["merge", str(report)],
+        "baseline": ["scan", "--snapshot", DEMO, "--baseline", str(report)],
+    }[command]
+    code, _, err = _run(monkeypatch, capsys, JANUARY, *args)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "nested too deeply" in err

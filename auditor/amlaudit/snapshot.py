@@ -46,6 +46,7 @@ _GRAPH_COLUMNS = frozenset(
 # Cheap pre-checks on the text, so the slower validating parse runs only when needed.
 _BIG_EXPONENT_RE = re.compile(r"\d[eE]\+?0*\d{3,}")
 _LONE_SURROGATE_RE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONG_DIGITS_RE = re.compile(rb"\d{20}")
 # Fields that identify a resource's configuration, compared to tell duplicates apart.
 _CONFIG_FIELDS = ("properties", "sku", "identity", "kind", "tags", "location")
 
@@ -92,10 +93,15 @@ def load(paths: list[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Snapshot
                 snapshot.resources.append(resource)
                 continue
             previous = snapshot.resources[index]
-            if _config(previous.raw) != _config(resource.raw):
-                snapshot.conflicts.add(resource.key)
-            if _rank(resource) < _rank(previous):
-                snapshot.resources[index] = resource
+            try:
+                if _config(previous.raw) != _config(resource.raw):
+                    snapshot.conflicts.add(resource.key)
+                if _rank(resource) < _rank(previous):
+                    snapshot.resources[index] = resource
+            except RecursionError:  # orjson reads 1,024 levels; comparing them recurses deeper
+                raise InputError(
+                    f"{path}: resource #{position + 1} is nested too deeply to be an ARM resource"
+                ) from None
         source.resources = count
         snapshot.sources.append(source)
     for key in sorted(snapshot.conflicts):
@@ -180,6 +186,8 @@ def _fast_parse(data: bytes) -> Any:
     unpaired surrogates, invalid UTF-8, nesting beyond 1,024 levels); anything it refuses goes
     through the stdlib path below, which says precisely what is wrong."""
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in data[:2]:
+        return _NOT_PARSED
+    if _LONG_DIGITS_RE.search(data):  # orjson reads integers beyond 64 bits as floats
         return _NOT_PARSED
     try:
         return orjson.loads(data[3:] if data.startswith(codecs.BOM_UTF8) else data)
