@@ -133,6 +133,7 @@ def collect(
         retry_after_cap=_env_number("AMLAUDIT_RETRY_AFTER_CAP", 30.0, float),
         request_timeout=_env_number("AMLAUDIT_REQUEST_TIMEOUT", 60.0, float),
         pool_size=args.concurrency,
+        max_response_bytes=_env_number("AMLAUDIT_MAX_RESPONSE_SIZE", 256 * 1024**2, int),
     )
     deadline = time.monotonic() + args.timeout if args.timeout else None
     client = ArmClient(cloud, credential, options)
