@@ -193,3 +193,20 @@ def test_errors_covering_is_looked_up_not_scanned(
         assert len(report["errors"]) == 10 * size
         work.append(calls[0])
     assert work[1] < 6 * work[0], work  # 0.1.0: ~16x
+
+
+def test_max_resources_refuses_a_larger_snapshot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Item 19: the resource count is bounded (flag, config key); over it is exit 2."""
+    items = [workspace()] + [{} for _ in range(9)]
+    path = write_json(tmp_path / "many.json", items)
+    code, err = _scan(path, capsys, "--max-resources", "5")
+    assert code == 2 and "10 resources" in err and "--max-resources" in err, err
+    (tmp_path / "amlaudit.toml").write_text("max-resources = 5\n", encoding="utf-8")
+    code = main(["scan", "--snapshot", str(path), "--config", str(tmp_path / "amlaudit.toml")])
+    assert code == 2 and "over the limit of 5" in capsys.readouterr().err
+    code, err = _scan(
+        write_json(tmp_path / "one.json", [workspace()]), capsys, "--max-resources", "1"
+    )
+    assert code in (0, 1, 3), err

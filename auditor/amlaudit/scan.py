@@ -13,7 +13,7 @@ from amlaudit.engine import evaluate
 from amlaudit.index import SnapshotIndex
 from amlaudit.redact import printable, scrub_text
 from amlaudit.result import EMPTY_WARNING, ScanResult, scan_time
-from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES, Snapshot, load
+from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_RESOURCES, Snapshot, load
 
 
 @dataclass
@@ -23,11 +23,12 @@ class ScanRequest:
     options: dict[str, Any] = field(default_factory=dict)
     options_source: str = "configuration"
     max_input_size: int = DEFAULT_MAX_INPUT_BYTES
+    max_resources: int = DEFAULT_MAX_RESOURCES
     allow_empty: bool = False
 
 
 def run_scan(request: ScanRequest) -> ScanResult:
-    snapshot = load(request.snapshots, request.max_input_size)
+    snapshot = load(request.snapshots, request.max_input_size, request.max_resources)
     return scan_snapshot(
         snapshot, request.rules, request.options, request.options_source, request.allow_empty
     )

@@ -29,6 +29,8 @@ from amlaudit.resource import Resource
 ENVELOPE_FORMAT = "amlaudit-snapshot"
 ENVELOPE_VERSION = 1
 DEFAULT_MAX_INPUT_BYTES = 2 * 1024**3
+# Far above a 10,000-workspace tenant (~150 resources each); bounds the objects built per input.
+DEFAULT_MAX_RESOURCES = 2_000_000
 SUBSCRIPTION_TYPE = "Microsoft.Resources/subscriptions"
 
 # Columns Resource Graph adds to its rows; they are not part of the ARM GET body.
@@ -71,7 +73,11 @@ class Snapshot:
     conflicts: set[str] = field(default_factory=set)
 
 
-def load(paths: list[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Snapshot:
+def load(
+    paths: list[str],
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+    max_resources: int = DEFAULT_MAX_RESOURCES,
+) -> Snapshot:
     """Load and merge snapshot files; identical duplicates collapse, conflicting ones are errors.
 
     Which copy of a duplicate is kept does not depend on input order (the smallest ID, then
@@ -79,9 +85,16 @@ def load(paths: list[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Snapshot
     """
     snapshot = Snapshot()
     kept: dict[str, int] = {}  # resource key -> position in snapshot.resources
+    total = 0
     for path in paths:
         document = _read_json(path, max_bytes)
         items, errors, source = _unwrap(document, path)
+        total += len(items)
+        if total > max_resources:
+            raise InputError(
+                f"{path}: {total:,} resources in the input, over the limit of "
+                f"{max_resources:,} (raise it with --max-resources)"
+            )
         snapshot.errors.extend(errors)
         count = 0
         for position, item in enumerate(items):

@@ -45,6 +45,12 @@ def register(subparsers: Any) -> None:
         help="refuse snapshot files larger than this (default 2G)",
     )
     source.add_argument(
+        "--max-resources",
+        type=int,
+        metavar="N",
+        help="refuse snapshots holding more resources than this (default 2,000,000)",
+    )
+    source.add_argument(
         "--allow-empty",
         action="store_true",
         help="no ML workspace in the input is not an incomplete scan",
@@ -102,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     from amlaudit.registry import find_packs, load_rules
     from amlaudit.reports import FORMATS, ReportSettings, renderer
     from amlaudit.scan import ScanRequest, run_scan
-    from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES
+    from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_RESOURCES
 
     config = load_config_for(args)
     rules = resolve_rules(args, config)
@@ -129,6 +135,13 @@ def run(args: argparse.Namespace) -> int:
         if args.max_input_size
         else int(config.get("max-input-size", DEFAULT_MAX_INPUT_BYTES))
     )
+    max_resources = (
+        args.max_resources
+        if args.max_resources is not None
+        else int(config.get("max-resources", DEFAULT_MAX_RESOURCES))
+    )
+    if max_resources < 1:
+        raise UsageError("--max-resources must be a positive number")
     allow_empty = args.allow_empty or bool(config.get("allow-empty", False))
     try:
         sarif_min_severity = Severity.parse(args.sarif_min_severity)
@@ -146,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
                 options=dict(config.get("options", {})),
                 options_source=config.path or "configuration",
                 max_input_size=max_size,
+                max_resources=max_resources,
                 allow_empty=allow_empty,
             )
         )
