@@ -9,6 +9,7 @@ from typing import Any
 from amlaudit import armid
 from amlaudit.api import RuleSpec
 from amlaudit.config import rule_options
+from amlaudit.depscope import ScopeMode
 from amlaudit.engine import evaluate
 from amlaudit.index import SnapshotIndex
 from amlaudit.redact import printable, scrub_text
@@ -25,12 +26,18 @@ class ScanRequest:
     max_input_size: int = DEFAULT_MAX_INPUT_BYTES
     max_resources: int = DEFAULT_MAX_RESOURCES
     allow_empty: bool = False
+    dependency_scope: ScopeMode = ScopeMode.USED
 
 
 def run_scan(request: ScanRequest) -> ScanResult:
     snapshot = load(request.snapshots, request.max_input_size, request.max_resources)
     return scan_snapshot(
-        snapshot, request.rules, request.options, request.options_source, request.allow_empty
+        snapshot,
+        request.rules,
+        request.options,
+        request.options_source,
+        request.allow_empty,
+        request.dependency_scope,
     )
 
 
@@ -40,11 +47,12 @@ def scan_snapshot(
     options: dict[str, Any] | None = None,
     options_source: str = "configuration",
     allow_empty: bool = True,
+    dependency_scope: ScopeMode = ScopeMode.USED,
 ) -> ScanResult:
     """Evaluate rules on an already-loaded snapshot (the live path arrives here too)."""
     values = rule_options(list(rules), options or {}, options_source)
     index = SnapshotIndex(snapshot)
-    evaluation = evaluate(index, rules, values)
+    evaluation = evaluate(index, rules, values, dependency_scope)
     workspaces = [_workspace_summary(ws.raw, ws.id, ws.name) for ws in index.workspaces()]
     workspaces.sort(key=lambda w: str(w["id"]).lower())
     warnings = []
@@ -60,6 +68,7 @@ def scan_snapshot(
         workspaces=workspaces,
         generated_at=scan_time(),
         warnings=warnings,
+        out_of_scope=evaluation.out_of_scope,
     )
 
 
