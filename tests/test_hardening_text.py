@@ -196,9 +196,9 @@ def test_sarif_escapes_brackets_and_keeps_dot_segments_out_of_uris(
     """Items 16 and 17: a name that is Markdown link syntax, and an ID with `..` segments."""
     from corpus.cases import RG, WS_TYPE, workspace
 
-    link = "[Fixed - see the approval](https://evil.example)"
+    link = "[Fixed - see the approval](evil.example)"  # reports show the name from the ID
     ws = workspace(publicNetworkAccess="Enabled")
-    ws["id"] = f"{RG}/providers/{WS_TYPE}/../../../../../.github/workflows/x"
+    ws["id"] = f"{RG}/providers/{WS_TYPE}/../../../../../.github/{link}"
     ws["name"] = link
     snapshot = write_json(tmp_path / "s.json", [ws])
     out = tmp_path / "r.sarif"
@@ -206,7 +206,7 @@ def test_sarif_escapes_brackets_and_keeps_dot_segments_out_of_uris(
     capsys.readouterr()
     assert code == 1
     results = json.loads(out.read_text(encoding="utf-8"))["runs"][0]["results"]
-    escaped = "\\[Fixed - see the approval\\](https://evil.example)"
+    escaped = "\\[Fixed - see the approval\\](evil.example)"
     assert any(escaped in result["message"]["text"] for result in results)
     for result in results:
         text = result["message"]["text"]
