@@ -210,3 +210,29 @@ def test_max_resources_refuses_a_larger_snapshot(
         write_json(tmp_path / "one.json", [workspace()]), capsys, "--max-resources", "1"
     )
     assert code in (0, 1, 3), err
+
+
+def test_a_closed_stdout_keeps_the_verdict_and_writes_every_file(tmp_path: Path) -> None:
+    """Item 20: `scan -o json | head` exited 2 and skipped the outputs after it."""
+    import subprocess
+    import sys
+
+    from conftest import FIXTURES, ROOT
+
+    html = tmp_path / "report.html"
+    command = [sys.executable, "-m", "amlaudit", "scan", "--snapshot", str(FIXTURES / "demo.json")]
+    process = subprocess.Popen(
+        [*command, "-o", "json", "-o", f"html:{html}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**__import__("os").environ, "SOURCE_DATE_EPOCH": "1767225600"},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(10)  # like `head -c 10`, then hang up
+    process.stdout.close()
+    code = process.wait(timeout=300)
+    err = process.stderr.read().decode()
+    assert code == 1, err  # the demo estate's verdict, not a usage error
+    assert "cannot write" not in err and "Traceback" not in err
+    assert html.read_text(encoding="utf-8").rstrip().endswith("</html>")
