@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import io
 import json
 import os
@@ -148,11 +149,10 @@ def _attack(seed_doc: Any, rng: random.Random, kind: int) -> bytes:
         victim["id"] += "/computes/c" * (depth // 2)
     elif kind == 1:  # an identical twin with deep nesting inside (compared when loading)
         depth = rng.choice([100, 900, 1_000])
-        nested: Any = []
-        for _ in range(depth):
-            nested = [nested]
-        victim.setdefault("properties", {})["nested"] = nested
-        resources.append(json.loads(json.dumps(victim)) if depth < 900 else victim)
+        victim.setdefault("properties", {})["nested"] = "__NESTED__"
+        resources.append(json.loads(json.dumps(victim)))
+        nested = "[" * depth + "]" * depth
+        return json.dumps(doc).replace('"__NESTED__"', nested).encode("utf-8")
     elif kind == 2:  # hostile text in every field of a collection error
         doc["errors"] = [
             {
@@ -212,13 +212,13 @@ def _swap_random_value(node: Any, rng: random.Random) -> None:
         if isinstance(node, dict) and node:
             key = rng.choice(list(node))
             if rng.random() < 0.25 or not isinstance(node[key], dict | list):
-                node[key] = rng.choice(_REPLACEMENTS)
+                node[key] = copy.deepcopy(rng.choice(_REPLACEMENTS))
                 return
             node = node[key]
         elif isinstance(node, list) and node:
             index = rng.randrange(len(node))
             if rng.random() < 0.25 or not isinstance(node[index], dict | list):
-                node[index] = rng.choice(_REPLACEMENTS)
+                node[index] = copy.deepcopy(rng.choice(_REPLACEMENTS))
                 return
             node = node[index]
         else:
