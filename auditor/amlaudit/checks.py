@@ -242,12 +242,15 @@ def nsg_internet_exposure(rules: list[dict[str, Any]], ports: list[int]) -> list
             continue
         if denies and index is None:
             index = _DenyIndex(denies)
-        priority = _priority(allow) if denies else 0
+        if index is None:  # no Deny at all: every open port is exposed
+            exposed += [(str(allow.get("name") or "?"), port) for port in open_ports]
+            continue
+        priority = _priority(allow)
         targets = frozenset(
             _values(allow, "destinationAddressPrefix", "destinationAddressPrefixes")
         )
         for port in open_ports:
-            if index is None or not index.shadows(priority, protocol, targets, port):
+            if not index.shadows(priority, protocol, targets, port):
                 exposed.append((str(allow.get("name") or "?"), port))
     return sorted(exposed)
 

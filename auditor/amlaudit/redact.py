@@ -246,11 +246,11 @@ def _printable_tree(value: Any) -> Any:
     if isinstance(value, str):
         return printable(value)
     if isinstance(value, dict):
-        items = {printable(str(k)): _printable_tree(v) for k, v in value.items()}
-        unchanged = len(items) == len(value) and all(
-            k in value and items[k] is value[k] for k in items
-        )
-        return value if unchanged else items
+        # One pass over items(): no lookups by key, so a rule's evidence is only read once.
+        pairs = [(k, v, printable(str(k)), _printable_tree(v)) for k, v in value.items()]
+        if all(new_key == k and new is v for k, v, new_key, new in pairs):
+            return value
+        return {new_key: new for _, _, new_key, new in pairs}
     if isinstance(value, list):
         cleaned = [_printable_tree(item) for item in value]
         return value if all(a is b for a, b in zip(cleaned, value, strict=True)) else cleaned

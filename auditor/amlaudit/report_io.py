@@ -16,6 +16,7 @@ from amlaudit.api import RuleSpec, rule
 from amlaudit.engine import CoverageGap
 from amlaudit.errors import InputError
 from amlaudit.model import Finding, ScanError, Status
+from amlaudit.redact import clean
 from amlaudit.result import ScanResult, scan_time
 from amlaudit.snapshot import SnapshotSource
 from amlaudit.suppress import drop_expired
@@ -98,6 +99,8 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
     generated: list[datetime] = []
     today = scan_time().date()
     disputed: set[tuple[str, str]] = set()
+    # Shards partition the estate, so what each left out of scope adds up.
+    out_of_scope: dict[str, int] = {}
     for path in paths:
         document = read_report(path)
         shard: list[Finding] = []
@@ -132,6 +135,9 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
                     )
                 )
             warnings.extend(document.get("warnings", []))
+            for kind, count in document["summary"].get("out_of_scope", {}).items():
+                kind = clean(str(kind))  # a type name read from a report: input text
+                out_of_scope[kind] = out_of_scope.get(kind, 0) + int(count)
             generated.append(
                 datetime.fromisoformat(document["generated_at"].replace("Z", "+00:00"))
             )
@@ -154,4 +160,5 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
         workspaces=sorted(workspaces.values(), key=lambda w: str(w["id"]).lower()),
         generated_at=max(generated),
         warnings=sorted(set(warnings)),
+        out_of_scope=dict(sorted(out_of_scope.items())),
     )
