@@ -23,6 +23,12 @@ Recorded runs (2 cores shared with other jobs, load average ~14):
   names reaching terminals and JUnit XML.
 - 2026-11-29, `--minutes 10 --rule-examples 30 --seed 2` (after the redaction, control-character
   and determinism fixes): three rounds, 9,111 cases, 0 problems.
+- 2026-12-06, `--minutes 7 --rule-examples 20 --seed 12` (issue 12: the generator now also
+  plants deep IDs, nested twins, hostile collection-error fields, secrets in environment maps
+  and URL userinfo, numbers beyond 64 bits; every report is checked for planted secrets,
+  escapes and workflow-command lines, and read back by `gate`): three rounds, 7,242 cases,
+  0 problems. Its first attempt stopped on a generator bug (a shared `[None]` replacement made
+  a document circular), fixed by copying replacements.
 """
 
 from __future__ import annotations
