@@ -95,3 +95,27 @@ def test_a_body_over_the_size_limit_is_an_error_for_its_scope(
     assert "200,000-byte limit" in error["message"]
     types = {r["type"].lower() for r in document["resources"]}
     assert "microsoft.machinelearningservices/workspaces" in types
+
+
+def test_live_collection_stops_at_max_resources(
+    estate: Any, tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    """Item 19, live: past --max-resources nothing more is kept, and the scan says so (3)."""
+    with serving(estate, tmp_path) as arm:
+        run = main_in_process(
+            arm,
+            monkeypatch,
+            capsys,
+            "scan",
+            "--max-resources",
+            "5",
+            "-o",
+            "json",
+            "--save-snapshot",
+            str(tmp_path / "saved.json"),
+            subscriptions=subscriptions_of(estate),
+        )
+    assert run.code == 3, run.stderr
+    saved = json.loads((tmp_path / "saved.json").read_text(encoding="utf-8"))
+    assert len(saved["resources"]) <= 5 + len(subscriptions_of(estate))
+    assert [e["status"] for e in saved["errors"]] == ["too-many-resources"]

@@ -43,8 +43,10 @@ class Collector:
         concurrency: int = 16,
         deadline: float | None = None,
         progress: Progress | None = None,
+        max_resources: int | None = None,
     ) -> None:
         self.client = client
+        self.max_resources = max_resources
         self.plan = plan
         self.concurrency = max(1, concurrency)
         self.deadline = deadline
@@ -61,6 +63,7 @@ class Collector:
         self._done = 0
         self._depth = 0
         self._timed_out = False
+        self._over_limit = False
         self._sub_failures: dict[str, ScanError] = {}
         self._narrowed: set[str] = set()
         recipes = list(plan.recipes.values())
@@ -231,6 +234,19 @@ class Collector:
             return
         key = armid.key(resource_id)
         if key in self.resources:
+            return
+        if self.max_resources is not None and len(self.resources) >= self.max_resources:
+            if not self._over_limit:  # one entry: what was not collected is unknown
+                self._over_limit = True
+                self.errors.append(
+                    ScanError(
+                        task.scope,
+                        task.operation,
+                        "too-many-resources",
+                        f"over --max-resources ({self.max_resources:,}); resources beyond it "
+                        "were not collected",
+                    )
+                )
             return
         self.resources[key] = item
         type_key = str(item.get("type") or task.recipe.type).lower()

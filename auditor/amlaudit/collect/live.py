@@ -140,7 +140,8 @@ def collect(
     try:
         targets = resolve_targets(client, scope, args.discovery, deadline)
         progress = Progress(enabled=None if not args.quiet else False)
-        collector = Collector(client, plan, args.concurrency, deadline, progress)
+        limit = getattr(args, "max_resources", None)  # scan's --max-resources / config
+        collector = Collector(client, plan, args.concurrency, deadline, progress, limit)
         collection = collector.run(targets.subscriptions, scope.resource_groups, targets.verified)
     finally:
         client.close()

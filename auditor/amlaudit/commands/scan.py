@@ -154,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
     if not live.empty:
         options_source = config.path or "configuration"
         options = dict(config.get("options", {}))
+        args.max_resources = max_resources  # the collector stops there too
         result = scan_live(args, live, rules, options, options_source, allow_empty, scope)
     else:
         result = run_scan(
