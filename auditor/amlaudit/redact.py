@@ -63,12 +63,18 @@ _SECRET_KEYS = frozenset(
         "sharedaccesssignature",
         "adminusersshprivatekey",
         "sshprivatekey",
+        # v1 web services (ACI TLS) and v1 AKS inference clusters (`sslConfiguration`).
+        "cert",
+        "sslcertificate",
+        "sslkey",
+        # Event Grid webhooks: GET returns only `endpointBaseUrl`; the full URL carries a key.
+        "endpointurl",
     }
 )
 # Objects whose every string value (except type discriminators) is secret: datastore
 # `credentials`, compute `userAccountCredentials`, listKeys-style `keys` arrays, and the
-# environment-variable maps of deployments, computes, jobs and connections — people put API
-# keys there under any name, so every value is treated as a secret by default.
+# environment-variable maps of deployments, computes, jobs, connections and v1 web-service
+# images — people put API keys there under any name, so every value is treated as a secret.
 _SECRET_CONTAINERS = frozenset(
     {
         "secrets",
@@ -212,8 +218,12 @@ def _walk(value: Any, path: str, in_container: bool, found: list[str]) -> Any:
             new = _walk(
                 item,
                 child_path,
-                # An object or array under a secret name (`password: {value: ...}`) is secret.
-                in_container or secret_key or normal in _SECRET_CONTAINERS,
+                # An object or array under a secret name (`password: {value: ...}`) is secret,
+                # as is an object that says so (Event Grid `deliveryAttributeMappings`).
+                in_container
+                or secret_key
+                or normal in _SECRET_CONTAINERS
+                or (isinstance(item, dict) and item.get("isSecret") is True),
                 found,
             )
             changed |= new is not item
