@@ -182,7 +182,12 @@ ATTACKS: dict[str, Callable[[Path], tuple[int, float, float, str]]] = {
         env={"AMLAUDIT_RETRIES": "0"},
     ),
     "big-response": _live(
-        {"kind": "trickle", "match": "/datastores", "value": "0", "size": 300 * 1024**2},
+        {
+            "kind": "trickle",
+            "match": "/datastores?api-version=2025",
+            "value": "0",
+            "size": 300 * 1024**2,
+        },
         env={"AMLAUDIT_RETRIES": "0"},
     ),
 }
