@@ -10,6 +10,7 @@ from amlaudit import armid
 from amlaudit.api import RuleSpec
 from amlaudit.config import rule_options
 from amlaudit.engine import evaluate
+from amlaudit.gcpause import paused_gc
 from amlaudit.index import SnapshotIndex
 from amlaudit.redact import printable, scrub_text
 from amlaudit.result import ScanResult, scan_time
@@ -27,10 +28,11 @@ class ScanRequest:
 
 
 def run_scan(request: ScanRequest) -> ScanResult:
-    snapshot = load(request.snapshots, request.max_input_size)
-    return scan_snapshot(
-        snapshot, request.rules, request.options, request.options_source, request.allow_empty
-    )
+    with paused_gc():
+        snapshot = load(request.snapshots, request.max_input_size)
+        return scan_snapshot(
+            snapshot, request.rules, request.options, request.options_source, request.allow_empty
+        )
 
 
 def scan_snapshot(
@@ -42,8 +44,9 @@ def scan_snapshot(
 ) -> ScanResult:
     """Evaluate rules on an already-loaded snapshot (the live path arrives here too)."""
     values = rule_options(list(rules), options or {}, options_source)
-    index = SnapshotIndex(snapshot)
-    evaluation = evaluate(index, rules, values)
+    with paused_gc():
+        index = SnapshotIndex(snapshot)
+        evaluation = evaluate(index, rules, values)
     workspaces = [_workspace_summary(ws.raw, ws.id, ws.name) for ws in index.workspaces()]
     workspaces.sort(key=lambda w: str(w["id"]).lower())
     warnings = []

@@ -97,6 +97,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from amlaudit.gate import GatePolicy, exit_code, parse_fail_on
+    from amlaudit.gcpause import paused_gc
     from amlaudit.model import Severity
     from amlaudit.output import check_not_inputs, parse_outputs, write_text
     from amlaudit.registry import find_packs, load_rules
@@ -137,46 +138,51 @@ def run(args: argparse.Namespace) -> int:
     if not live.empty:
         options_source = config.path or "configuration"
         options = dict(config.get("options", {}))
+        # Collection runs with the cyclic collector on (the HTTP stack makes cycles).
         result = scan_live(args, live, rules, options, options_source, allow_empty)
-    else:
-        result = run_scan(
-            ScanRequest(
-                snapshots=args.snapshot,
-                rules=rules,
-                options=dict(config.get("options", {})),
-                options_source=config.path or "configuration",
-                max_input_size=max_size,
-                allow_empty=allow_empty,
+    # From here on the scan's data is acyclic: see amlaudit.gcpause.
+    with paused_gc():
+        if live.empty:
+            result = run_scan(
+                ScanRequest(
+                    snapshots=args.snapshot,
+                    rules=rules,
+                    options=dict(config.get("options", {})),
+                    options_source=config.path or "configuration",
+                    max_input_size=max_size,
+                    allow_empty=allow_empty,
+                )
             )
+        known = load_rules(find_packs([*config.get("rules-path", []), *args.rules_path]))
+        result.warnings += accept_risk(
+            result.findings, [(s.id, s.name) for s in known], args, config
         )
-    known = load_rules(find_packs([*config.get("rules-path", []), *args.rules_path]))
-    result.warnings += accept_risk(result.findings, [(s.id, s.name) for s in known], args, config)
-    text_on_stdout = False
-    for output in outputs:
-        settings = ReportSettings(
-            color=output.to_stdout and not args.no_color and use_color(),
-            verbose=args.verbose,
-            extra={
-                "sarif_include_suppressed": args.sarif_include_suppressed,
-                "sarif_category": args.sarif_category,
-                "sarif_min_severity": sarif_min_severity,
-                "fail_on": policy.fail_on,
-                "include_preview": policy.include_preview,
-                "allow_incomplete": policy.allow_incomplete,
-                "allow_empty": allow_empty,
-            },
+        text_on_stdout = False
+        for output in outputs:
+            settings = ReportSettings(
+                color=output.to_stdout and not args.no_color and use_color(),
+                verbose=args.verbose,
+                extra={
+                    "sarif_include_suppressed": args.sarif_include_suppressed,
+                    "sarif_category": args.sarif_category,
+                    "sarif_min_severity": sarif_min_severity,
+                    "fail_on": policy.fail_on,
+                    "include_preview": policy.include_preview,
+                    "allow_incomplete": policy.allow_incomplete,
+                    "allow_empty": allow_empty,
+                },
+            )
+            write_text(output.path, _producer(renderer(output.format), result, settings))
+            text_on_stdout |= output.to_stdout and output.format == "text"
+        if not text_on_stdout:
+            for warning in result.warnings:
+                print(f"amlaudit: warning: {warning}", file=sys.stderr)
+        return exit_code(
+            result.findings,
+            result.errors,
+            policy,
+            extra_incomplete=not result.workspaces and not allow_empty,
         )
-        write_text(output.path, _producer(renderer(output.format), result, settings))
-        text_on_stdout |= output.to_stdout and output.format == "text"
-    if not text_on_stdout:
-        for warning in result.warnings:
-            print(f"amlaudit: warning: {warning}", file=sys.stderr)
-    return exit_code(
-        result.findings,
-        result.errors,
-        policy,
-        extra_incomplete=not result.workspaces and not allow_empty,
-    )
 
 
 def _producer(
