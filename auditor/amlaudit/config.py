@@ -26,6 +26,7 @@ KNOWN_KEYS = {
     "suppressions": str,
     "baseline": str,
     "max-input-size": int,
+    "jobs": int,
     "max-suppression-days": int,
     "strict-suppressions": bool,
     "options": dict,

@@ -44,23 +44,27 @@ class Evaluation:
 
 
 def evaluate(
-    index: SnapshotIndex, rules: Sequence[RuleSpec], options: dict[str, Any]
+    index: SnapshotIndex,
+    rules: Sequence[RuleSpec],
+    options: dict[str, Any],
+    jobs: int | None = 1,
 ) -> Evaluation:
+    """Findings in report order. With `jobs` > 1 (None: chosen by the estate's size) the rules
+    are shared among forked processes (amlaudit.parallel); the result is the same, byte for
+    byte."""
+    from amlaudit.parallel import judge_in_parallel, worker_count
+
+    workers = worker_count(jobs, index, rules)
+    if workers > 1 and len(rules) > 1:
+        judged = judge_in_parallel(index, rules, options, workers)
+    else:
+        texts = TextCleaner()
+        judged = [judge_rule(index, spec, options, texts) for spec in rules]
     findings: list[Finding] = []
     coverage: list[CoverageGap] = []
-    texts = _TextCleaner()
-    for spec in rules:
-        gating = spec.status is RuleStatus.STABLE
-        context = Context(index, options, spec.all_types)
-        canonical = {t.lower(): t for t in spec.resource_types}
-        start = len(findings)
-        for type_key, display_type in sorted(canonical.items()):
-            for resource in index.of_type(type_key):
-                finding = _judge(spec, resource, display_type, context, index, coverage, texts)
-                finding.gating = gating
-                findings.append(finding)
-        if len(canonical) > 1:  # each type list is already in report order; interleave them
-            findings[start:] = sorted(findings[start:], key=Finding.sort_key)
+    for rule_findings, rule_coverage in judged:
+        findings += rule_findings
+        coverage += rule_coverage
     if any(a.id > b.id for a, b in pairwise(rules)):  # rules given out of ID order
         findings.sort(key=Finding.sort_key)
     coverage = [
@@ -85,10 +89,29 @@ def evaluate(
     return Evaluation(list(rules), findings, coverage, errors)
 
 
+def judge_rule(
+    index: SnapshotIndex, spec: RuleSpec, options: dict[str, Any], texts: TextCleaner
+) -> tuple[list[Finding], list[CoverageGap]]:
+    """One rule on every resource of its types: its findings in report order, and its gaps."""
+    findings: list[Finding] = []
+    coverage: list[CoverageGap] = []
+    gating = spec.status is RuleStatus.STABLE
+    context = Context(index, options, spec.all_types)
+    canonical = {t.lower(): t for t in spec.resource_types}
+    for type_key, display_type in sorted(canonical.items()):
+        for resource in index.of_type(type_key):
+            finding = _judge(spec, resource, display_type, context, index, coverage, texts)
+            finding.gating = gating
+            findings.append(finding)
+    if len(canonical) > 1:  # each type list is already in report order; interleave them
+        findings.sort(key=Finding.sort_key)
+    return findings, coverage
+
+
 _SKIPPED = Status.SKIPPED
 
 
-class _TextCleaner:
+class TextCleaner:
     """Redacts and makes printable the text rules produce, once per distinct text: a
     1,000-workspace estate repeats the same few thousand messages 150,000 times."""
 
@@ -104,7 +127,7 @@ class _TextCleaner:
         return cleaned
 
 
-def _clean_value(value: Any, texts: _TextCleaner) -> Any:
+def _clean_value(value: Any, texts: TextCleaner) -> Any:
     """Evidence values as reports may show them: scalars pass, text and JSON are redacted."""
     if value is None or isinstance(value, bool | int | float):
         return value
@@ -120,7 +143,7 @@ def _judge(
     context: Context,
     index: SnapshotIndex,
     coverage: list[CoverageGap],
-    texts: _TextCleaner,
+    texts: TextCleaner,
 ) -> Finding:
     verdict: Verdict
     skip_reason: str | None = None

@@ -25,13 +25,20 @@ class ScanRequest:
     options_source: str = "configuration"
     max_input_size: int = DEFAULT_MAX_INPUT_BYTES
     allow_empty: bool = False
+    # Processes that judge the rules; None chooses by the estate's size (amlaudit.parallel).
+    jobs: int | None = None
 
 
 def run_scan(request: ScanRequest) -> ScanResult:
     with paused_gc():
         snapshot = load(request.snapshots, request.max_input_size)
         return scan_snapshot(
-            snapshot, request.rules, request.options, request.options_source, request.allow_empty
+            snapshot,
+            request.rules,
+            request.options,
+            request.options_source,
+            request.allow_empty,
+            request.jobs,
         )
 
 
@@ -41,12 +48,13 @@ def scan_snapshot(
     options: dict[str, Any] | None = None,
     options_source: str = "configuration",
     allow_empty: bool = True,
+    jobs: int | None = None,
 ) -> ScanResult:
     """Evaluate rules on an already-loaded snapshot (the live path arrives here too)."""
     values = rule_options(list(rules), options or {}, options_source)
     with paused_gc():
         index = SnapshotIndex(snapshot)
-        evaluation = evaluate(index, rules, values)
+        evaluation = evaluate(index, rules, values, jobs)
     workspaces = [_workspace_summary(ws.raw, ws.id, ws.name) for ws in index.workspaces()]
     workspaces.sort(key=lambda w: str(w["id"]).lower())
     warnings = []

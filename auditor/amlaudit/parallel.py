@@ -1,0 +1,202 @@
+"""Judge rules in several processes, forked after the snapshot is indexed once.
+
+Findings are independent per rule, so the rules are shared out by the work they have (the
+resources of their types); this process judges one share itself while forked children judge
+the others on the index they inherit (copy-on-write: nothing is parsed or indexed twice).
+Each child sends its findings back as compact rows, and the parent puts every rule's findings
+and coverage gaps back in rule order, so the report is byte-identical to a sequential run. A
+child that dies or fails is not trusted for anything: its share is judged again here.
+
+`fork` is asked for explicitly (it is the only start method that shares the index); where
+the platform has none, the scan runs sequentially.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from amlaudit.api import RuleSpec
+from amlaudit.index import SnapshotIndex
+from amlaudit.model import Evidence, Finding
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from amlaudit.engine import CoverageGap
+
+# Below this many (rule, resource) pairs a fork costs more than it saves (~10 ms per child).
+AUTO_MIN_WORK = 20_000
+# More processes than this share too little work each; measured on 2 to 4 cores.
+AUTO_MAX_JOBS = 4
+
+RuleResult = tuple[list[Finding], list["CoverageGap"]]
+
+
+def work_of(index: SnapshotIndex, spec: RuleSpec) -> int:
+    """How many findings a rule will produce: one per resource of its types."""
+    return sum(len(index.of_type(t)) for t in {t.lower() for t in spec.resource_types})
+
+
+def worker_count(jobs: int | None, index: SnapshotIndex, rules: Sequence[RuleSpec]) -> int:
+    """The processes to use: `jobs` when given, else one per available core (at most
+    AUTO_MAX_JOBS) once the estate is large enough to pay for the forks."""
+    if jobs is not None:
+        return max(1, jobs)
+    if sum(work_of(index, spec) for spec in rules) < AUTO_MIN_WORK:
+        return 1
+    return max(1, min(AUTO_MAX_JOBS, _available_cores()))
+
+
+def _available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def shares(index: SnapshotIndex, rules: Sequence[RuleSpec], count: int) -> list[list[int]]:
+    """Rule positions split into `count` shares of about equal work: the largest rule first
+    to the least-loaded share, ties broken by position, so the split is deterministic."""
+    loads = [0] * count
+    split: list[list[int]] = [[] for _ in range(count)]
+    order = sorted(range(len(rules)), key=lambda n: (-work_of(index, rules[n]), n))
+    for position in order:
+        target = min(range(count), key=lambda s: (loads[s], s))
+        split[target].append(position)
+        loads[target] += work_of(index, rules[position]) + 1
+    return [sorted(share) for share in split if share]
+
+
+def judge_in_parallel(
+    index: SnapshotIndex, rules: Sequence[RuleSpec], options: dict[str, Any], jobs: int
+) -> list[RuleResult]:
+    """Every rule's (findings, coverage), in the order of `rules`, judged in `jobs` processes."""
+    import multiprocessing
+
+    from amlaudit.engine import TextCleaner, judge_rule
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        context = None
+    split = shares(index, rules, jobs)
+    if context is None or len(split) < 2:
+        texts = TextCleaner()
+        return [judge_rule(index, spec, options, texts) for spec in rules]
+    results: list[RuleResult | None] = [None] * len(rules)
+    children = []
+    sys.stdout.flush()
+    sys.stderr.flush()
+    for share in split[1:]:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_child, args=(sender, index, [rules[n] for n in share], options), daemon=True
+        )
+        process.start()
+        sender.close()
+        children.append((share, receiver, process))
+    texts = TextCleaner()
+    for position in split[0]:
+        results[position] = judge_rule(index, rules[position], options, texts)
+    for share, receiver, process in children:
+        rows = _receive(receiver)
+        process.join()
+        receiver.close()
+        if rows is None or len(rows) != len(share):  # the child died or failed: judge here
+            rows = None
+        for offset, position in enumerate(share):
+            if rows is not None:
+                results[position] = _decode(rows[offset])
+            else:
+                results[position] = judge_rule(index, rules[position], options, texts)
+    return [result for result in results if result is not None]
+
+
+def _child(
+    sender: Connection, index: SnapshotIndex, rules: list[RuleSpec], options: dict[str, Any]
+) -> None:
+    """In the forked process: judge a share of the rules and send the rows back."""
+    from amlaudit.engine import TextCleaner, judge_rule
+
+    gc.disable()  # like the parent's scan: nothing judged here is cyclic (amlaudit.gcpause)
+    try:
+        texts = TextCleaner()
+        rows = [_encode(judge_rule(index, spec, options, texts)) for spec in rules]
+        payload = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # any failure: the parent judges this share itself
+        payload = pickle.dumps(None)
+    sender.send_bytes(payload)
+    sender.close()
+
+
+def _receive(receiver: Connection) -> list[Any] | None:
+    try:
+        rows = pickle.loads(receiver.recv_bytes())
+    except (EOFError, OSError, pickle.UnpicklingError):
+        return None
+    return rows if isinstance(rows, list) else None
+
+
+# A finding crosses the pipe as a tuple of its fields; the strings it shares with other
+# findings (resource IDs, messages, workspaces) are pickled once per child.
+def _encode(result: RuleResult) -> tuple[list[tuple[Any, ...]], list[CoverageGap]]:
+    findings, coverage = result
+    return (
+        [
+            (
+                f.rule_id,
+                f.resource_id,
+                f.resource_type,
+                f.resource_name,
+                f.status,
+                f.severity,
+                f.message,
+                tuple((e.path, e.expected, e.actual) for e in f.evidence),
+                f.skip_reason,
+                f.workspaces,
+                f.gating,
+            )
+            for f in findings
+        ],
+        coverage,
+    )
+
+
+def _decode(row: tuple[list[tuple[Any, ...]], list[CoverageGap]]) -> RuleResult:
+    findings, coverage = row
+    return (
+        [
+            Finding(
+                rule_id,
+                resource_id,
+                resource_type,
+                resource_name,
+                status,
+                severity,
+                message,
+                tuple(Evidence(*e) for e in evidence),
+                skip_reason,
+                workspaces,
+                gating=gating,
+            )
+            for (
+                rule_id,
+                resource_id,
+                resource_type,
+                resource_name,
+                status,
+                severity,
+                message,
+                evidence,
+                skip_reason,
+                workspaces,
+                gating,
+            ) in findings
+        ],
+        coverage,
+    )
