@@ -139,9 +139,7 @@ def scrub_text(text: str) -> str:
 
 # A date-time under a secret-sounding key is metadata, not a secret: storage accounts report
 # `keyCreationTime: {key1: "2025-01-01T00:00:00Z"}`, which rotation audits need.
-_TIMESTAMP_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
-)
+_TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 def redact_tree(value: Any, path: str = "", in_container: bool = False) -> tuple[Any, list[str]]:
