@@ -270,7 +270,18 @@ def checkov(binary: str, workspaces: int) -> dict[str, Any]:
     template = estate(workspaces, "arm-template")
     count = len(json.loads(template.read_bytes())["resources"])
     theirs = launch(
-        [binary, "-f", str(template), "--framework", "arm", "--quiet", "--compact", "--skip-download", "-o", "json"]
+        [
+            binary,
+            "-f",
+            str(template),
+            "--framework",
+            "arm",
+            "--quiet",
+            "--compact",
+            "--skip-download",
+            "-o",
+            "json",
+        ]
     )
     ours = launch(commands(estate(workspaces))["scan_auto"])
     return {
