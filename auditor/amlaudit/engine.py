@@ -182,9 +182,13 @@ def _judge(
         if verdict.workspaces is not None
         else index.workspaces_affected(resource)
     )
-    evidence = tuple(
-        Evidence(e.path, _clean_value(e.expected, texts), _clean_value(e.actual, texts))
-        for e in verdict.evidence
+    evidence = (
+        tuple(
+            Evidence(e.path, _clean_value(e.expected, texts), _clean_value(e.actual, texts))
+            for e in verdict.evidence
+        )
+        if verdict.evidence
+        else ()
     )
     return Finding(
         rule_id=spec.id,
