@@ -34,7 +34,7 @@ def test_bench_smoke_prints_figures_for_one_size() -> None:
     (row,) = figures["sizes"]
     assert row["workspaces"] == 10 and row["resources"] > 100
     assert row["phases"]["findings"] > row["resources"]  # every rule judged its resources
-    for name in ("json_load", "orjson", "scan_jobs1", "scan_auto"):
+    for name in ("json_load", "orjson", "scan_jobs1", "scan_jobs2"):
         command = row[name]
         assert command["wall_s"] > 0 and command["peak_rss_mb"] > 5, name
         assert command["tree_peak_pss_mb"] > 0, name  # the sampled run saw the process

@@ -18,7 +18,7 @@ from amlaudit.api import Context, Resource, Verdict
 from amlaudit.engine import evaluate
 from amlaudit.gcpause import paused_gc
 from amlaudit.index import SnapshotIndex
-from amlaudit.parallel import AUTO_MIN_WORK, shares, work_of, worker_count
+from amlaudit.parallel import shares, work_of
 from amlaudit.registry import find_packs, load_rules
 from amlaudit.reports import FORMATS
 from amlaudit.snapshot import load
@@ -101,15 +101,6 @@ def test_shares_cover_every_rule_once_and_do_not_depend_on_the_run(tmp_path: Pat
     assert split == shares(index, RULES, 3)
     loads = [sum(work_of(index, RULES[n]) for n in share) for share in split]
     assert max(loads) - min(loads) <= max(work_of(index, spec) for spec in RULES)
-
-
-def test_auto_stays_sequential_on_a_small_estate_and_explicit_jobs_win(tmp_path: Path) -> None:
-    index = SnapshotIndex(load([str(write_json(tmp_path / "e.json", estate()))]))
-    assert sum(work_of(index, spec) for spec in RULES) < AUTO_MIN_WORK
-    assert worker_count(None, index, RULES) == 1
-    assert worker_count(3, index, RULES) == 3
-    big = SnapshotIndex(load([str(write_json(tmp_path / "b.json", synthetic()))]))
-    assert sum(work_of(index, spec) for spec in RULES) < sum(work_of(big, s) for s in RULES)
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "many"])

@@ -47,16 +47,14 @@ def evaluate(
     index: SnapshotIndex,
     rules: Sequence[RuleSpec],
     options: dict[str, Any],
-    jobs: int | None = 1,
+    jobs: int = 1,
 ) -> Evaluation:
-    """Findings in report order. With `jobs` > 1 (None: chosen by the estate's size) the rules
-    are shared among forked processes (amlaudit.parallel); the result is the same, byte for
-    byte."""
-    from amlaudit.parallel import judge_in_parallel, worker_count
+    """Findings in report order. With `jobs` > 1 the rules are shared among forked processes
+    (amlaudit.parallel); the result is the same, byte for byte."""
+    if jobs > 1 and len(rules) > 1:
+        from amlaudit.parallel import judge_in_parallel
 
-    workers = worker_count(jobs, index, rules)
-    if workers > 1 and len(rules) > 1:
-        judged = judge_in_parallel(index, rules, options, workers)
+        judged = judge_in_parallel(index, rules, options, jobs)
     else:
         texts = TextCleaner()
         judged = [judge_rule(index, spec, options, texts) for spec in rules]

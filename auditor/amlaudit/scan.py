@@ -25,8 +25,8 @@ class ScanRequest:
     options_source: str = "configuration"
     max_input_size: int = DEFAULT_MAX_INPUT_BYTES
     allow_empty: bool = False
-    # Processes that judge the rules; None chooses by the estate's size (amlaudit.parallel).
-    jobs: int | None = None
+    # Processes that judge the rules (amlaudit.parallel); the report is the same either way.
+    jobs: int = 1
 
 
 def run_scan(request: ScanRequest) -> ScanResult:
@@ -48,7 +48,7 @@ def scan_snapshot(
     options: dict[str, Any] | None = None,
     options_source: str = "configuration",
     allow_empty: bool = True,
-    jobs: int | None = None,
+    jobs: int = 1,
 ) -> ScanResult:
     """Evaluate rules on an already-loaded snapshot (the live path arrives here too)."""
     values = rule_options(list(rules), options or {}, options_source)

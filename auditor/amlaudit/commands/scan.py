@@ -49,8 +49,7 @@ def register(subparsers: Any) -> None:
         type=_jobs,
         metavar="N",
         help="processes that judge the rules, forked after the snapshot is indexed "
-        "(default: one per core, up to 4, on estates large enough to gain; 1 runs "
-        "sequentially; the report is the same either way)",
+        "(default 1; benchmarks/README.md says when more pays; the report is the same)",
     )
     source.add_argument(
         "--allow-empty",
@@ -148,8 +147,8 @@ def run(args: argparse.Namespace) -> int:
         options = dict(config.get("options", {}))
         # Collection runs with the cyclic collector on (the HTTP stack makes cycles).
         result = scan_live(args, live, rules, options, options_source, allow_empty)
-    jobs = args.jobs if args.jobs is not None else config.get("jobs")
-    if jobs is not None and jobs < 1:
+    jobs = args.jobs if args.jobs is not None else config.get("jobs", 1)
+    if jobs < 1:
         raise UsageError(f"{config.path}: jobs must be at least 1, got {jobs}")
     # From here on the scan's data is acyclic: see amlaudit.gcpause.
     with paused_gc():
