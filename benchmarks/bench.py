@@ -390,7 +390,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the live-collection benchmark (benchmarks/collect_bench.py)",
     )
+    parser.add_argument("--show", metavar="FILE", help="print the tables of an earlier --json run")
     args = parser.parse_args(argv)
+    if args.show:
+        saved = json.loads(Path(args.show).read_text(encoding="utf-8"))
+        print_table(saved.pop("sizes"), saved)
+        return 0
     started = time.time()
     rows = [measure(int(s), args.runs) for s in args.sizes.split(",")]
     extra: dict[str, Any] = {"startup": startup(args.runs)}
