@@ -88,14 +88,14 @@ def test_every_ml_azure_policy_builtin_is_mirrored() -> None:
 
 
 def test_rule_catalog_is_generated_from_the_code() -> None:
-    """rules/ must equal what `python -m amlaudit.docs rules` writes."""
+    """rules/ must equal what `python reports/generate.py` writes."""
     expected = catalog_files(RULES)
     directory = ROOT / "rules"
     actual = {p.name: p.read_text("utf-8") for p in directory.glob("*.md")}
     stale = sorted(set(actual) ^ set(expected)) + sorted(
         name for name in expected if name in actual and actual[name] != expected[name]
     )
-    assert not stale, f"rule catalog drifted ({stale[:5]}...): run python -m amlaudit.docs rules"
+    assert not stale, f"rule catalog drifted ({stale[:5]}...): run python reports/generate.py"
 
 
 def test_rule_modules_are_small() -> None:

@@ -32,13 +32,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from amlaudit import armid
+from amlaudit.depscope import Dependency, Usage
 from amlaudit.index import SnapshotIndex
 from amlaudit.model import Evidence, RuleStatus, Severity, Status
+from amlaudit.own_identities import OWNER_TYPES, DocumentedAssignment, OwnIdentity
 from amlaudit.resource import DataError, Resource, item_get, one_of, same
 
 __all__ = [
     "Context",
     "DataError",
+    "Dependency",
     "Evidence",
     "IncompleteData",
     "MissingReference",
@@ -46,6 +49,7 @@ __all__ = [
     "Resource",
     "RuleSpec",
     "UndeclaredRead",
+    "Usage",
     "Verdict",
     "failed",
     "info",
@@ -176,6 +180,9 @@ class RuleSpec:
     doc: str
     function: RuleFunction = field(repr=False, compare=False)
     module: str = ""
+    # Other rules that read a setting this one reads, each with why both exist (see the
+    # overlap meta-test in tests/test_rule_reads.py).
+    overlaps: dict[str, str] = field(default_factory=dict)
 
     @property
     def all_types(self) -> frozenset[str]:
@@ -228,6 +235,7 @@ def rule(
     status: str = "stable",
     labels: Sequence[str] = (),
     options: dict[str, Option] | None = None,
+    overlaps: dict[str, str] | None = None,
 ) -> Callable[[RuleFunction], RuleSpec]:
     """Declare a rule. Metadata is validated here so a malformed rule fails at load time."""
 
@@ -247,6 +255,11 @@ def rule(
             for g in azure_policy
             if not GUID_RE.match(g)
         ]
+        for other, reason in (overlaps or {}).items():
+            if not RULE_ID_RE.match(other) or other == id:
+                problems.append(f"overlaps names {other!r}, which must be another rule's ID")
+            if not isinstance(reason, str) or not reason.strip():
+                problems.append(f"overlaps[{other!r}] needs a reason")
         try:
             sev = Severity.parse(severity)
             rule_status = RuleStatus(status)
@@ -270,6 +283,7 @@ def rule(
             labels=tuple(labels),
             options=dict(options or {}),
             doc=inspect.cleandoc(function.__doc__ or ""),
+            overlaps=dict(sorted((overlaps or {}).items())),
             function=function,
             module=function.__module__,
         )
@@ -376,10 +390,31 @@ class Context:
         self._declared(resource_type)
         return self.index.with_value(resource_type, path, value)
 
-    def workspaces_using(self, resource: Resource) -> list[Resource]:
-        """The ML workspaces whose properties reference this resource."""
+    def workspaces_using(
+        self, resource: Resource, *usages: Usage, inherited: bool = True
+    ) -> list[Resource]:
+        """The ML workspaces that use this resource (its dependents in the dependency scope),
+        only through `usages` when given; `inherited=False` leaves out projects that use it
+        only through their hub."""
         self._declared("Microsoft.MachineLearningServices/workspaces")
-        return self.index.referrers(resource.id)
+        return self.index.dependency_scope.dependents(resource, usages, inherited)
+
+    def uses_of(self, resource: Resource) -> list[Dependency]:
+        """Every use of this resource by an ML workspace, with how it is used (a project's
+        uses inherited from its hub carry `via`)."""
+        self._declared("Microsoft.MachineLearningServices/workspaces")
+        return self.index.dependency_scope.uses_of(resource)
+
+    def documented_own_assignment(
+        self, principal_id: str, role_id: str, scope: str
+    ) -> tuple[OwnIdentity, DocumentedAssignment] | None:
+        """The estate's own identity and the documented row when (principal, role, scope) is a
+        role assignment Microsoft documents as required for a workspace's, compute's or
+        endpoint's managed identity; None otherwise. Declare the ML workspace, compute and
+        online endpoint types in `reads` to use it."""
+        for owner_type in OWNER_TYPES:
+            self._declared(owner_type)
+        return self.index.own_identities.documented(principal_id, role_id, scope)
 
     def _check_complete(self, scope: str, resource_type: str) -> None:
         errors = self.index.errors_covering(scope, resource_type)

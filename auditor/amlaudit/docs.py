@@ -37,11 +37,31 @@ def rule_page(spec: RuleSpec) -> str:
         for name, option in sorted(spec.options.items()):
             lines.append(f"| Option `{name}` | {option.help} (default `{option.default!r}`) |")
     lines += ["", spec.doc.strip(), ""]
+    lines += _reads_section(spec)
+    if spec.overlaps:
+        lines += ["## Overlaps", ""]
+        lines += [f"- [{other}]({other}.md): {why}" for other, why in spec.overlaps.items()]
+        lines.append("")
     if spec.references:
         lines += ["## References", ""]
         lines += [f"- <{ref}>" for ref in spec.references]
         lines.append("")
     return "\n".join(lines)
+
+
+def _reads_section(spec: RuleSpec) -> list[str]:
+    """The settings the rule reads, as traced from its fixtures (built-in rules only)."""
+    from amlaudit.reads import rule_reads
+
+    reads = rule_reads().get(spec.id)
+    if not reads:
+        return []
+    lines = ["## Settings it reads", ""]
+    for read in reads:
+        where = f" on `{read.on}`" if read.on else ""
+        named = f" `{read.name}`" if read.name else ""
+        lines.append(f"- `{read.type}`{named}{where}: `{read.path}`")
+    return [*lines, ""]
 
 
 def catalog_index(rules: list[RuleSpec]) -> str:

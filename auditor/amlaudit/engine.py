@@ -3,7 +3,9 @@
 The engine is where "never a silent pass" is enforced: a rule that raises, a resource without
 `properties`, a conflicting duplicate or a lookup into a scope whose collection failed all
 become *error* findings; a reference to a resource outside the snapshot becomes *skipped*
-with a coverage note.
+with a coverage note. It is also where the dependency scope applies: under `used`, a rule
+of a dependency family (or a subscription rule) judges only the resources in scope, and the
+others are counted in `out_of_scope`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from itertools import pairwise
 from typing import Any
 
 from amlaudit.api import Context, IncompleteData, MissingReference, RuleSpec, Verdict
+from amlaudit.depscope import ScopeMode
+from amlaudit.display import DisplayNames
 from amlaudit.index import SnapshotIndex
 from amlaudit.model import Evidence, Finding, RuleStatus, ScanError, Status
 from amlaudit.redact import MARKER, printable, redact_tree, scrub_text
@@ -41,12 +45,14 @@ class Evaluation:
     findings: list[Finding]
     coverage: list[CoverageGap] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
+    out_of_scope: dict[str, int] = field(default_factory=dict)
 
 
 def evaluate(
     index: SnapshotIndex,
     rules: Sequence[RuleSpec],
     options: dict[str, Any],
+    scope: ScopeMode = ScopeMode.USED,
     jobs: int = 1,
 ) -> Evaluation:
     """Findings in report order. With `jobs` > 1 the rules are shared among forked processes
@@ -54,15 +60,18 @@ def evaluate(
     if jobs > 1 and len(rules) > 1:
         from amlaudit.parallel import judge_in_parallel
 
-        judged = judge_in_parallel(index, rules, options, jobs)
+        judged = judge_in_parallel(index, rules, options, scope, jobs)
     else:
         texts = TextCleaner()
-        judged = [judge_rule(index, spec, options, texts) for spec in rules]
+        names = DisplayNames(index)
+        judged = [judge_rule(index, spec, options, scope, texts, names) for spec in rules]
     findings: list[Finding] = []
     coverage: list[CoverageGap] = []
-    for rule_findings, rule_coverage in judged:
-        findings += rule_findings
-        coverage += rule_coverage
+    out_of_scope: dict[str, int] = {}
+    for rule in judged:
+        findings += rule.findings
+        coverage += rule.coverage
+        out_of_scope.update(rule.out_of_scope)
     if any(a.id > b.id for a, b in pairwise(rules)):  # rules given out of ID order
         findings.sort(key=Finding.sort_key)
     coverage = [
@@ -84,26 +93,58 @@ def evaluate(
         ),
         key=ScanError.sort_key,
     )
-    return Evaluation(list(rules), findings, coverage, errors)
+    return Evaluation(list(rules), findings, coverage, errors, dict(sorted(out_of_scope.items())))
+
+
+@dataclass
+class RuleJudgement:
+    """One rule's findings in report order, its coverage gaps, and the resources of each
+    type left out of the dependency scope."""
+
+    findings: list[Finding]
+    coverage: list[CoverageGap]
+    out_of_scope: dict[str, int]
 
 
 def judge_rule(
-    index: SnapshotIndex, spec: RuleSpec, options: dict[str, Any], texts: TextCleaner
-) -> tuple[list[Finding], list[CoverageGap]]:
-    """One rule on every resource of its types: its findings in report order, and its gaps."""
+    index: SnapshotIndex,
+    spec: RuleSpec,
+    options: dict[str, Any],
+    scope: ScopeMode,
+    texts: TextCleaner,
+    names: DisplayNames,
+) -> RuleJudgement:
+    """One rule on every resource of its types (in the dependency scope)."""
     findings: list[Finding] = []
     coverage: list[CoverageGap] = []
+    out_of_scope: dict[str, int] = {}
     gating = spec.status is RuleStatus.STABLE
     context = Context(index, options, spec.all_types)
     canonical = {t.lower(): t for t in spec.resource_types}
     for type_key, display_type in sorted(canonical.items()):
-        for resource in index.of_type(type_key):
+        judged = _judged(index, type_key, scope)
+        skipped = len(index.of_type(type_key)) - len(judged)
+        if skipped:
+            out_of_scope[display_type] = skipped
+        for resource in judged:
             finding = _judge(spec, resource, display_type, context, index, coverage, texts)
+            finding.display_name = names(resource)
             finding.gating = gating
             findings.append(finding)
     if len(canonical) > 1:  # each type list is already in report order; interleave them
         findings.sort(key=Finding.sort_key)
-    return findings, coverage
+    return RuleJudgement(findings, coverage, out_of_scope)
+
+
+def _judged(index: SnapshotIndex, type_key: str, scope: ScopeMode) -> list[Resource]:
+    """The resources of a type the rules judge: all of them, or under `used` those in the
+    dependency scope."""
+    if scope is ScopeMode.ALL:
+        return index.of_type(type_key)
+    dependencies = index.dependency_scope
+    if not dependencies.scoped(type_key):
+        return index.of_type(type_key)
+    return dependencies.in_scope_of_type(type_key)
 
 
 _SKIPPED = Status.SKIPPED

@@ -148,6 +148,8 @@ class Finding:
     suppression: Suppression | None = None
     baseline_state: str | None = None
     gating: bool = True
+    # What reports show: tells apart `cpu-cluster` in nine workspaces (amlaudit.display).
+    display_name: str = ""
     _fingerprint: str | None = field(default=None, repr=False)
 
     @property
@@ -185,8 +187,14 @@ class Finding:
             suppression=Suppression(**raw) if isinstance(raw, dict) else None,
             baseline_state=item.get("baseline_state"),
             gating=gating,
+            display_name=str(item.get("display_name") or item.get("resource_name", "")),
             _fingerprint=str(item["fingerprint"]) if item.get("fingerprint") else None,
         )
+
+    @property
+    def shown_name(self) -> str:
+        """The display name, or the ARM name for findings read from older reports."""
+        return self.display_name or self.resource_name
 
     def sort_key(self) -> tuple[str, str]:
         """Report order: by rule, then resource ID (one finding per rule and resource)."""
@@ -198,6 +206,7 @@ class Finding:
             "resource_id": self.resource_id,
             "resource_type": self.resource_type,
             "resource_name": self.resource_name,
+            "display_name": self.shown_name,
             "status": self.status.value,
             "severity": self.severity.value,
             "message": self.message,

@@ -21,18 +21,18 @@ import gc
 import pickle
 import sys
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from amlaudit.api import RuleSpec
 from amlaudit.index import SnapshotIndex
-from amlaudit.model import Evidence, Finding
+from amlaudit.model import Finding
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-    from amlaudit.engine import CoverageGap
-
-RuleResult = tuple[list[Finding], list["CoverageGap"]]
+    from amlaudit.depscope import ScopeMode
+    from amlaudit.engine import RuleJudgement
 
 
 def work_of(index: SnapshotIndex, spec: RuleSpec) -> int:
@@ -54,36 +54,42 @@ def shares(index: SnapshotIndex, rules: Sequence[RuleSpec], count: int) -> list[
 
 
 def judge_in_parallel(
-    index: SnapshotIndex, rules: Sequence[RuleSpec], options: dict[str, Any], jobs: int
-) -> list[RuleResult]:
-    """Every rule's (findings, coverage), in the order of `rules`, judged in `jobs` processes."""
+    index: SnapshotIndex,
+    rules: Sequence[RuleSpec],
+    options: dict[str, Any],
+    scope: ScopeMode,
+    jobs: int,
+) -> list[RuleJudgement]:
+    """Every rule's judgement, in the order of `rules`, made in `jobs` processes."""
     import multiprocessing
 
+    from amlaudit.display import DisplayNames
     from amlaudit.engine import TextCleaner, judge_rule
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform
         context = None
+    texts, names = TextCleaner(), DisplayNames(index)
     split = shares(index, rules, jobs)
     if context is None or len(split) < 2:
-        texts = TextCleaner()
-        return [judge_rule(index, spec, options, texts) for spec in rules]
-    results: list[RuleResult | None] = [None] * len(rules)
+        return [judge_rule(index, spec, options, scope, texts, names) for spec in rules]
+    results: list[RuleJudgement | None] = [None] * len(rules)
     children = []
     sys.stdout.flush()
     sys.stderr.flush()
     for share in split[1:]:
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(
-            target=_child, args=(sender, index, [rules[n] for n in share], options), daemon=True
+            target=_child,
+            args=(sender, index, [rules[n] for n in share], options, scope),
+            daemon=True,
         )
         process.start()
         sender.close()
         children.append((share, receiver, process))
-    texts = TextCleaner()
     for position in split[0]:
-        results[position] = judge_rule(index, rules[position], options, texts)
+        results[position] = judge_rule(index, rules[position], options, scope, texts, names)
     for share, receiver, process in children:
         rows = _receive(receiver)
         process.join()
@@ -94,20 +100,26 @@ def judge_in_parallel(
             if rows is not None:
                 results[position] = _decode(rows[offset])
             else:
-                results[position] = judge_rule(index, rules[position], options, texts)
+                spec = rules[position]
+                results[position] = judge_rule(index, spec, options, scope, texts, names)
     return [result for result in results if result is not None]
 
 
 def _child(
-    sender: Connection, index: SnapshotIndex, rules: list[RuleSpec], options: dict[str, Any]
+    sender: Connection,
+    index: SnapshotIndex,
+    rules: list[RuleSpec],
+    options: dict[str, Any],
+    scope: ScopeMode,
 ) -> None:
     """In the forked process: judge a share of the rules and send the rows back."""
+    from amlaudit.display import DisplayNames
     from amlaudit.engine import TextCleaner, judge_rule
 
     gc.disable()  # like the parent's scan: nothing judged here is cyclic (amlaudit.gcpause)
     try:
-        texts = TextCleaner()
-        rows = [_encode(judge_rule(index, spec, options, texts)) for spec in rules]
+        texts, names = TextCleaner(), DisplayNames(index)
+        rows = [_encode(judge_rule(index, spec, options, scope, texts, names)) for spec in rules]
         payload = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:  # any failure: the parent judges this share itself
         payload = pickle.dumps(None)
@@ -123,61 +135,48 @@ def _receive(receiver: Connection) -> list[Any] | None:
     return rows if isinstance(rows, list) else None
 
 
-# A finding crosses the pipe as a tuple of its fields; the strings it shares with other
-# findings (resource IDs, messages, workspaces) are pickled once per child.
-def _encode(result: RuleResult) -> tuple[list[tuple[Any, ...]], list[CoverageGap]]:
-    findings, coverage = result
-    return (
-        [
-            (
-                f.rule_id,
-                f.resource_id,
-                f.resource_type,
-                f.resource_name,
-                f.status,
-                f.severity,
-                f.message,
-                tuple((e.path, e.expected, e.actual) for e in f.evidence),
-                f.skip_reason,
-                f.workspaces,
-                f.gating,
-            )
-            for f in findings
-        ],
-        coverage,
-    )
+# A finding crosses the pipe as a tuple of the fields the engine sets; the strings it shares
+# with other findings (resource IDs, messages, workspaces) are pickled once per child.
+_FIELDS = (
+    "rule_id",
+    "resource_id",
+    "resource_type",
+    "resource_name",
+    "status",
+    "severity",
+    "message",
+    "evidence",
+    "skip_reason",
+    "workspaces",
+    "gating",
+    "display_name",
+)
+_ROW = attrgetter(*_FIELDS)
 
 
-def _decode(row: tuple[list[tuple[Any, ...]], list[CoverageGap]]) -> RuleResult:
-    findings, coverage = row
-    return (
-        [
-            Finding(
-                rule_id,
-                resource_id,
-                resource_type,
-                resource_name,
-                status,
-                severity,
-                message,
-                tuple(Evidence(*e) for e in evidence),
-                skip_reason,
-                workspaces,
-                gating=gating,
-            )
-            for (
-                rule_id,
-                resource_id,
-                resource_type,
-                resource_name,
-                status,
-                severity,
-                message,
-                evidence,
-                skip_reason,
-                workspaces,
-                gating,
-            ) in findings
-        ],
-        coverage,
-    )
+def _encode(judgement: RuleJudgement) -> tuple[list[tuple[Any, ...]], Any, dict[str, int]]:
+    return [_ROW(f) for f in judgement.findings], judgement.coverage, judgement.out_of_scope
+
+
+def _decode(row: tuple[list[tuple[Any, ...]], Any, dict[str, int]]) -> RuleJudgement:
+    from amlaudit.engine import RuleJudgement
+
+    rows, coverage, out_of_scope = row
+    findings = [
+        Finding(
+            rule_id=v[0],
+            resource_id=v[1],
+            resource_type=v[2],
+            resource_name=v[3],
+            status=v[4],
+            severity=v[5],
+            message=v[6],
+            evidence=v[7],
+            skip_reason=v[8],
+            workspaces=v[9],
+            gating=v[10],
+            display_name=v[11],
+        )
+        for v in rows
+    ]
+    return RuleJudgement(findings, coverage, out_of_scope)

@@ -9,6 +9,7 @@ from typing import Any
 from amlaudit import armid
 from amlaudit.api import RuleSpec
 from amlaudit.config import rule_options
+from amlaudit.depscope import ScopeMode
 from amlaudit.engine import evaluate
 from amlaudit.gcpause import paused_gc
 from amlaudit.index import SnapshotIndex
@@ -25,6 +26,7 @@ class ScanRequest:
     options_source: str = "configuration"
     max_input_size: int = DEFAULT_MAX_INPUT_BYTES
     allow_empty: bool = False
+    dependency_scope: ScopeMode = ScopeMode.USED
     # Processes that judge the rules (amlaudit.parallel); the report is the same either way.
     jobs: int = 1
 
@@ -38,6 +40,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
             request.options,
             request.options_source,
             request.allow_empty,
+            request.dependency_scope,
             request.jobs,
         )
 
@@ -48,13 +51,14 @@ def scan_snapshot(
     options: dict[str, Any] | None = None,
     options_source: str = "configuration",
     allow_empty: bool = True,
+    dependency_scope: ScopeMode = ScopeMode.USED,
     jobs: int = 1,
 ) -> ScanResult:
     """Evaluate rules on an already-loaded snapshot (the live path arrives here too)."""
     values = rule_options(list(rules), options or {}, options_source)
     with paused_gc():
         index = SnapshotIndex(snapshot)
-        evaluation = evaluate(index, rules, values, jobs)
+        evaluation = evaluate(index, rules, values, dependency_scope, jobs)
     workspaces = [_workspace_summary(ws.raw, ws.id, ws.name) for ws in index.workspaces()]
     workspaces.sort(key=lambda w: str(w["id"]).lower())
     warnings = []
@@ -73,6 +77,7 @@ def scan_snapshot(
         workspaces=workspaces,
         generated_at=scan_time(),
         warnings=warnings,
+        out_of_scope=evaluation.out_of_scope,
     )
 
 

@@ -136,7 +136,7 @@ def _print_verdict(
     ordered = sorted(gating, key=lambda f: (-f.severity.rank, f.rule_id, f.resource_id.lower()))
     for finding in ordered[:MAX_LISTED]:
         print(
-            f"  {finding.severity.value.upper()} {finding.rule_id} {finding.resource_name}: "
+            f"  {finding.severity.value.upper()} {finding.rule_id} {finding.shown_name}: "
             f"{' '.join(finding.message.split())[:300]}"
         )
     if len(ordered) > MAX_LISTED:

@@ -61,7 +61,7 @@ def _row(finding: Finding, names: dict[str, str]) -> Row:
         row_status(finding),
         finding.severity.value,
         finding.rule_id,
-        finding.resource_name,
+        finding.shown_name,
         finding.resource_id,
         ", ".join(names.get(w.lower(), w) for w in finding.workspaces),
         finding.message,
@@ -230,7 +230,7 @@ def _workspaces(result: ScanResult, listed: list[Finding]) -> list[WorkspaceView
             resource = view.resources.get(finding.resource_id.lower())
             if resource is None:
                 resource = ResourceView(
-                    finding.resource_id, finding.resource_name, finding.resource_type
+                    finding.resource_id, finding.shown_name, finding.resource_type
                 )
                 view.resources[finding.resource_id.lower()] = resource
             resource.findings.append(finding)

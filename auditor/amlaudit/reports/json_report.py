@@ -79,6 +79,7 @@ def _finding_row(finding: Finding) -> dict[str, Any]:
         "resource_id": finding.resource_id,
         "resource_type": finding.resource_type,
         "resource_name": finding.resource_name,
+        "display_name": finding.shown_name,
         "status": finding.status,
         "severity": finding.severity,
         "message": finding.message,

@@ -97,7 +97,7 @@ def _message(finding: Finding) -> str:
         return f"suppressed until {s.expires} by {s.owner}: {s.justification}"
     prefix = "[baseline] " if finding.baseline_state == "unchanged" else ""
     text = finding.skip_reason if finding.status is Status.SKIPPED else finding.message
-    return prefix + f"{finding.resource_name}: {text or finding.message}"
+    return prefix + f"{finding.shown_name}: {text or finding.message}"
 
 
 def _details(spec: RuleSpec, finding: Finding) -> str:

@@ -108,7 +108,7 @@ def _findings_table(active: list[Finding], result: ScanResult) -> list[str]:
         return ["", "No active failing findings."]
     specs = {spec.id: spec for spec in result.rules}
     ordered = sorted(
-        active, key=lambda f: (-f.severity.rank, f.rule_id, f.resource_name.lower(), f.resource_id)
+        active, key=lambda f: (-f.severity.rank, f.rule_id, f.shown_name.lower(), f.resource_id)
     )
     lines = [
         "",
@@ -123,7 +123,7 @@ def _findings_table(active: list[Finding], result: ScanResult) -> list[str]:
         new = " 🆕" if finding.baseline_state == "new" else ""
         lines.append(
             f"| {finding.severity.value}{new} | {rule} "
-            f"| {escape(finding.resource_name, 120)} | {escape(finding.message)} |"
+            f"| {escape(finding.shown_name, 120)} | {escape(finding.message)} |"
         )
     if len(ordered) > MAX_ROWS:
         lines += ["", f"… and {len(ordered) - MAX_ROWS} more in the full report."]
@@ -142,8 +142,7 @@ def _problems(result: ScanResult) -> list[str]:
         )
     for finding in errors[:MAX_ROWS]:
         lines.append(
-            f"- {finding.rule_id} on {escape(finding.resource_name, 120)}: "
-            f"{escape(finding.message)}"
+            f"- {finding.rule_id} on {escape(finding.shown_name, 120)}: {escape(finding.message)}"
         )
     hidden = max(0, len(result.errors) - MAX_ROWS) + max(0, len(errors) - MAX_ROWS)
     if hidden:

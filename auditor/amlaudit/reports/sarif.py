@@ -199,7 +199,7 @@ def location(finding: Finding) -> dict[str, Any]:
 
 def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     fingerprint = finding.fingerprint
-    message = f"{finding.resource_name}: {finding.message}"
+    message = f"{finding.shown_name}: {finding.message}"
     for item in finding.evidence[:3]:
         message += f". {item.path} is {_short(item.actual)}, expected {_short(item.expected)}"
     out: dict[str, Any] = {
@@ -265,7 +265,7 @@ def _invocation(result: ScanResult, index: dict[str, int]) -> dict[str, Any]:
                 {
                     "level": "error",
                     "message": {
-                        "text": f"{finding.rule_id} on {finding.resource_name}: {finding.message}"
+                        "text": f"{finding.rule_id} on {finding.shown_name}: {finding.message}"
                     },
                     "locations": [location(finding)],
                     "associatedRule": {"id": finding.rule_id, "index": index[finding.rule_id]},

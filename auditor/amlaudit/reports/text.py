@@ -56,7 +56,7 @@ def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
             f"({len(findings)})\n  {spec.title}\n"
         )
         for finding in findings[:_MAX_RESOURCES_PER_RULE]:
-            out.write(f"  - {finding.resource_name}: {finding.message}\n")
+            out.write(f"  - {finding.shown_name}: {finding.message}\n")
             if settings.verbose:
                 out.write(f"    {finding.resource_id}\n")
         if len(findings) > _MAX_RESOURCES_PER_RULE:
@@ -72,7 +72,7 @@ def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
         for error in result.errors[:20]:
             out.write(f"  ! {error.operation} {error.scope}: {error.status} {error.message}\n")
         for finding in problems[:20]:
-            out.write(f"  ! {finding.rule_id} {finding.resource_name}: {finding.message}\n")
+            out.write(f"  ! {finding.rule_id} {finding.shown_name}: {finding.message}\n")
         hidden = (
             len(result.errors)
             + len(problems)

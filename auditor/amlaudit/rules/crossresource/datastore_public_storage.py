@@ -36,6 +36,16 @@ def target_account(res: Resource, ctx: Context) -> Resource | None:
         "https://learn.microsoft.com/azure/machine-learning/how-to-datastore",
         "https://learn.microsoft.com/azure/machine-learning/how-to-secure-workspace-vnet",
     ],
+    overlaps={
+        "AML084": (
+            "AML212 reports on the datastore (naming the workspace that reads it) the storage "
+            "firewall AML084 reports on the account"
+        ),
+        "AML210": (
+            "AML212 follows datastores to storage, AML210 a workspace's default storage: an "
+            "account can be reached both ways"
+        ),
+    },
 )
 def datastore_public_storage(res: Resource, ctx: Context) -> Verdict:
     """

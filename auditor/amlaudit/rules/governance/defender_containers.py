@@ -22,6 +22,12 @@ from amlaudit.checks import PRICINGS, defender_plan_verdict
     references=[
         "https://learn.microsoft.com/azure/defender-for-cloud/defender-for-containers-introduction"
     ],
+    overlaps={
+        "AML105": (
+            "the same Defender for Containers plan, reported where each reader acts: AML105 on "
+            "the registry whose images go unscanned, AML182 on the subscription"
+        ),
+    },
 )
 def defender_plan_containers(res: Resource, ctx: Context) -> Verdict:
     """

@@ -10,6 +10,12 @@ from amlaudit.api import Context, Resource, Verdict, failed, passed, rule
     controls=["MCSB-v1:DP-8", "ASB-v1:7.11", "ASB-v1:9.4", "CIS-Azure-2.0.0:8.5"],
     azure_policy=["1e66c121-a66a-4b1f-9b83-0fd99bf0fc2d"],
     references=["https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview"],
+    overlaps={
+        "AML065": (
+            "AML065 reads soft delete because purge protection needs it; AML066 judges soft "
+            "delete itself"
+        ),
+    },
 )
 def key_vault_soft_delete(res: Resource, ctx: Context) -> Verdict:
     """

@@ -20,6 +20,12 @@ from amlaudit.checks import NSG_RULES, nsg_internet_exposure, nsg_security_rules
             "ports, besides SSH 22 and RDP 3389 (AML140), that must not be open to the internet",
         )
     },
+    overlaps={
+        "AML140": (
+            "the same NSG exposure analysis for other ports: AML140 SSH and RDP, AML141 the ports"
+            " of nsg_management_ports"
+        ),
+    },
 )
 def nsg_management_ports_open(res: Resource, ctx: Context) -> Verdict:
     """

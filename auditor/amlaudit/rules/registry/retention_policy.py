@@ -11,6 +11,9 @@ from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, same,
     references=[
         "https://learn.microsoft.com/azure/container-registry/container-registry-retention-policy",
     ],
+    overlaps={
+        "AML103": "AML104 applies to Premium registries, the tier AML103 requires (sku.name)",
+    },
 )
 def registry_retention_policy(res: Resource, ctx: Context) -> Verdict:
     """

@@ -15,6 +15,12 @@ COMPUTES = "Microsoft.MachineLearningServices/workspaces/computes"
     references=[
         "https://learn.microsoft.com/azure/machine-learning/how-to-secure-workspace-vnet#enable-azure-container-registry-acr"
     ],
+    overlaps={
+        "AML102": (
+            "AML013 reads the registry's public access to know whether image builds need a "
+            "compute; AML102 judges that setting on the registry"
+        ),
+    },
 )
 def workspace_image_build_compute(res: Resource, ctx: Context) -> Verdict:
     """

@@ -11,6 +11,12 @@ from amlaudit.checks import approved_private_endpoints, governing_workspace, via
     controls=["MCSB-v1:NS-2", "MCSB-v1:DP-2", "ASB-v1:1.1", "ASB-v1:4.3"],
     azure_policy=["6ddb1705-c8cf-450e-aa4b-19ad6703c440"],
     references=["https://learn.microsoft.com/azure/machine-learning/how-to-managed-network"],
+    overlaps={
+        "AML003": (
+            "AML004 accepts an approved private endpoint (a customer-managed VNet) as isolation "
+            "when there is no managed network; AML003 judges the private endpoint itself"
+        ),
+    },
 )
 def workspace_managed_network(res: Resource, ctx: Context) -> Verdict:
     """

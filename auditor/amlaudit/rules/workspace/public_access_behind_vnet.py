@@ -12,6 +12,12 @@ from amlaudit.checks import governing_workspace, public_network_disabled, via_hu
     references=[
         "https://learn.microsoft.com/azure/machine-learning/how-to-configure-private-link#enable-public-access",
     ],
+    overlaps={
+        "AML001": (
+            "AML002 reads public network access to find a workspace that sits behind a VNet yet "
+            "stays open; AML001 judges the setting on every workspace"
+        ),
+    },
 )
 def workspace_public_access_behind_vnet(res: Resource, ctx: Context) -> Verdict:
     """
