@@ -7,7 +7,6 @@ The estates: the demo estate with errors, an unjudgeable resource and a conflict
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ import pytest
 
 from amlaudit.api import Context, Resource, Verdict
 from amlaudit.engine import evaluate
-from amlaudit.gcpause import paused_gc
 from amlaudit.index import SnapshotIndex
 from amlaudit.parallel import shares, work_of
 from amlaudit.registry import find_packs, load_rules
@@ -122,24 +120,6 @@ def test_jobs_from_the_configuration_is_checked_and_used(tmp_path: Path) -> None
     alone = run_cli("scan", "--snapshot", str(snapshot), "-o", "json", "--jobs", "1")
     assert used.code == alone.code == 3
     assert used.stdout == alone.stdout
-
-
-def test_paused_gc_restores_the_collector_even_on_error() -> None:
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), paused_gc():
-        assert not gc.isenabled()
-        with paused_gc():  # nested: leaves it paused
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-        raise RuntimeError("boom")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with paused_gc():
-            pass
-        assert not gc.isenabled()  # a caller's choice to disable it is kept
-    finally:
-        gc.enable()
 
 
 def _defaults() -> dict[str, Any]:

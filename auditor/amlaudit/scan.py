@@ -61,6 +61,7 @@ def scan_snapshot(
         evaluation = evaluate(index, rules, values, dependency_scope, jobs)
     workspaces = [_workspace_summary(ws.raw, ws.id, ws.name) for ws in index.workspaces()]
     workspaces.sort(key=lambda w: str(w["id"]).lower())
+    index.release()  # its last use: the snapshot is freed with the scan (SnapshotIndex.release)
     warnings = []
     if not workspaces and not allow_empty:
         warnings.append(
