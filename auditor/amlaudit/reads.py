@@ -22,6 +22,8 @@ from importlib.resources import files
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
+from amlaudit.depscope import SCOPE_READS
+
 if TYPE_CHECKING:
     from amlaudit.api import RuleSpec
 
@@ -80,6 +82,42 @@ SELECTING_READS: dict[tuple[str, str], str] = {
         "properties.datastoreType",
     ): "datastore rules apply to some datastore types only",
     (
+        "microsoft.machinelearningservices/workspaces/datastores",
+        "properties.dataStoreType",
+    ): "the v1 datastore shape (2020-05-01-preview) is told apart from v2 by this field",
+    (
+        "microsoft.machinelearningservices/workspaces/services",
+        "properties.computeType",
+    ): "v1 web-service rules apply to some compute types (ACI, AKS) only",
+    (
+        "microsoft.machinelearningservices/workspaces/onlineendpoints",
+        "properties.traffic",
+    ): "a deployment receiving traffic is a production deployment",
+    (
+        "microsoft.machinelearningservices/workspaces/schedules",
+        "properties.action.actionType",
+    ): "only CreateMonitor schedules are model monitors",
+    (
+        "microsoft.eventgrid/systemtopics",
+        "properties.source",
+    ): "a system topic names the workspace whose events it carries",
+    (
+        "microsoft.eventgrid/systemtopics",
+        "properties.topicType",
+    ): "only system topics of ML workspaces are judged",
+    (
+        "microsoft.eventgrid/eventsubscriptions",
+        "properties.destination.endpointType",
+    ): "event-subscription rules apply to some destination types only",
+    (
+        "microsoft.eventgrid/systemtopics/eventsubscriptions",
+        "properties.destination.endpointType",
+    ): "event-subscription rules apply to some destination types only",
+    (
+        "microsoft.eventgrid/systemtopics/eventsubscriptions",
+        "properties.deliveryWithResourceIdentity.destination.endpointType",
+    ): "event-subscription rules apply to some destination types only",
+    (
         "microsoft.machinelearningservices/workspaces/outboundrules",
         "properties.type",
     ): "outbound-rule rules apply to some rule types only",
@@ -120,6 +158,15 @@ SELECTING_READS: dict[tuple[str, str], str] = {
         "properties.subnet.id",
     ): "a private endpoint's subnet locates the network its rules judge",
 }
+# Who uses a resource (the dependency scope) is read from these settings: every rule asking
+# it shares them, so they select, never judge.
+SELECTING_READS.update(
+    {
+        (resource_type.lower(), path): "the dependency scope: which workspaces use a resource"
+        for resource_type, path in SCOPE_READS
+        if (resource_type.lower(), path) not in SELECTING_READS
+    }
+)
 
 
 @dataclass(frozen=True, order=True)

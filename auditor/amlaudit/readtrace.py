@@ -22,11 +22,12 @@ from typing import Any
 
 from amlaudit import armid
 from amlaudit.api import Context, RuleSpec, Verdict
-from amlaudit.depscope import Usage
+from amlaudit.depscope import SCOPE_READS, Dependency, ScopeMode, Usage
+from amlaudit.model import Finding
 from amlaudit.reads import ReadPath, render
 from amlaudit.resource import Resource
 from amlaudit.scan import scan_snapshot
-from amlaudit.snapshot import load
+from amlaudit.snapshot import Snapshot, load
 
 # Types whose instances are distinct settings told apart by name: each Defender plan is its own
 # `Microsoft.Security/pricings/<plan>`, so two rules on two plans read different settings.
@@ -206,7 +207,17 @@ class _TracingContext(Context):
     def workspaces_using(
         self, resource: Resource, *usages: Usage, inherited: bool = True
     ) -> list[Resource]:
+        self._record_scope_reads()
         return self._many(super().workspaces_using(resource, *usages, inherited=inherited))
+
+    def uses_of(self, resource: Resource) -> list[Dependency]:
+        self._record_scope_reads()
+        return super().uses_of(resource)
+
+    def _record_scope_reads(self) -> None:
+        """Who uses a resource is computed from the settings the dependency scope reads."""
+        for resource_type, path in SCOPE_READS:
+            self._recorder.reads.add(((resource_type, "", ""), path))
 
 
 def _traced(spec: RuleSpec, recorder: _Recorder) -> RuleSpec:
@@ -245,8 +256,9 @@ def trace_rule(
     traced = _traced(spec, recorder)
     for path in fixtures:
         snapshot = load([str(path)])
-        plain = [(f.resource_id, f.status) for f in scan_snapshot(snapshot, [spec]).findings]
-        seen = [(f.resource_id, f.status) for f in scan_snapshot(snapshot, [traced]).findings]
+        # A rule's fixtures judge it alone, whether or not a workspace uses the resource.
+        plain = [(f.resource_id, f.status) for f in _scan(snapshot, spec)]
+        seen = [(f.resource_id, f.status) for f in _scan(snapshot, traced)]
         if plain != seen:
             raise RuntimeError(f"tracing changed the verdicts of {spec.id} on {path.name}")
     names = casing if casing is not None else _casing([spec])
@@ -254,6 +266,10 @@ def trace_rule(
         ReadPath(names.get(kind, kind), path, names.get(on, on), name)
         for (kind, on, name), path in deepest(recorder.reads)
     )
+
+
+def _scan(snapshot: Snapshot, spec: RuleSpec) -> list[Finding]:
+    return scan_snapshot(snapshot, [spec], dependency_scope=ScopeMode.ALL).findings
 
 
 def _casing(rules: Sequence[RuleSpec]) -> dict[str, str]:
