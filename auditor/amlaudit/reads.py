@@ -31,6 +31,8 @@ DATA_FILE = "rule_reads.json"
 
 # Reads that choose which resources a rule applies to, or find a related resource, rather than
 # judge a setting: rules sharing only these do not overlap. Keep this short; each needs a reason.
+# (Which workspace uses which storage, vault or registry is the dependency scope's read,
+# amlaudit.depscope, not a rule's: those references are not listed here.)
 SELECTING_READS: dict[tuple[str, str], str] = {
     (
         "microsoft.machinelearningservices/workspaces",
@@ -46,13 +48,9 @@ SELECTING_READS: dict[tuple[str, str], str] = {
     ): "whether a workspace's managed network isolates decides whether outbound rules, "
     "compute subnets and private endpoints apply",
     (
-        "microsoft.machinelearningservices/workspaces",
-        "properties.containerRegistry",
-    ): "a workspace names its container registry",
-    (
-        "microsoft.machinelearningservices/workspaces",
-        "properties.encryption.keyVaultProperties.keyVaultArmId",
-    ): "a workspace names the vault holding its encryption key",
+        "microsoft.machinelearningservices/workspaces/managednetworks",
+        "properties.managedNetwork.isolationMode",
+    ): "the same setting, read from the workspace's managedNetworks/default resource",
     (
         "microsoft.machinelearningservices/workspaces/computes",
         "properties.computeType",
@@ -65,18 +63,6 @@ SELECTING_READS: dict[tuple[str, str], str] = {
         "microsoft.machinelearningservices/workspaces/computes",
         "properties.properties.subnet.id",
     ): "a compute's subnet locates the network its rules judge",
-    (
-        "microsoft.machinelearningservices/workspaces/datastores",
-        "properties.accountName",
-    ): "a datastore names the storage account a workspace uses",
-    (
-        "microsoft.machinelearningservices/workspaces/datastores",
-        "properties.resourceGroup",
-    ): "a datastore names the storage account a workspace uses",
-    (
-        "microsoft.machinelearningservices/workspaces/datastores",
-        "properties.subscriptionId",
-    ): "a datastore names the storage account a workspace uses",
     (
         "microsoft.machinelearningservices/workspaces/datastores",
         "properties.datastoreType",
