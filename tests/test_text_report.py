@@ -39,10 +39,12 @@ def test_referenced_resource_outside_snapshot_is_listed_not_silent(tmp_path: Pat
         },
     }
     path = tmp_path / "snap.json"
-    path.write_text(json.dumps([workspace]))
+    # An amlaudit envelope is complete for its scope: the vault is outside it.
+    envelope = {"format": "amlaudit-snapshot", "version": 1, "source": {"tool": "amlaudit"}}
+    path.write_text(json.dumps({**envelope, "resources": [workspace]}))
     run = run_cli("scan", "--snapshot", str(path), "--fail-on", "never")
     assert run.code == 0, run.stderr  # skipped is not incomplete: the vault is out of scope
-    assert "Not judged (1)" in run.stdout and "kv-elsewhere" in run.stdout
+    assert "Not in the input (1)" in run.stdout and "kv-elsewhere" in run.stdout
 
 
 def test_hostile_kind_and_location_are_redacted(tmp_path: Path) -> None:

@@ -41,6 +41,8 @@ class ScanResult:
     workspaces: list[dict[str, Any]]
     generated_at: datetime
     warnings: list[str] = field(default_factory=list)
+    # `scan --access`: the access report (amlaudit-access document), for the HTML section.
+    access: dict[str, Any] | None = None
     tool_version: str = __version__
     # Resources of a dependency family (or subscriptions) not judged under
     # `--dependency-scope used`, by type.

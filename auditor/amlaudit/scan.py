@@ -27,6 +27,7 @@ class ScanRequest:
     max_input_size: int = DEFAULT_MAX_INPUT_BYTES
     allow_empty: bool = False
     dependency_scope: ScopeMode = ScopeMode.USED
+    access: bool = False
     # Processes that judge the rules (amlaudit.parallel); the report is the same either way.
     jobs: int = 1
 
@@ -41,7 +42,8 @@ def run_scan(request: ScanRequest) -> ScanResult:
             request.options_source,
             request.allow_empty,
             request.dependency_scope,
-            request.jobs,
+            access=request.access,
+            jobs=request.jobs,
         )
 
 
@@ -52,6 +54,7 @@ def scan_snapshot(
     options_source: str = "configuration",
     allow_empty: bool = True,
     dependency_scope: ScopeMode = ScopeMode.USED,
+    access: bool = False,
     jobs: int = 1,
 ) -> ScanResult:
     """Evaluate rules on an already-loaded snapshot (the live path arrives here too)."""
@@ -61,14 +64,13 @@ def scan_snapshot(
         evaluation = evaluate(index, rules, values, dependency_scope, jobs)
     workspaces = [_workspace_summary(ws.raw, ws.id, ws.name) for ws in index.workspaces()]
     workspaces.sort(key=lambda w: str(w["id"]).lower())
-    index.release()  # its last use: the snapshot is freed with the scan (SnapshotIndex.release)
     warnings = []
     if not workspaces and not allow_empty:
         warnings.append(
             "no Azure ML workspace found in the input: nothing was audited "
             "(pass --allow-empty if that is expected)"
         )
-    return ScanResult(
+    result = ScanResult(
         rules=list(rules),
         findings=evaluation.findings,
         errors=evaluation.errors,
@@ -80,6 +82,12 @@ def scan_snapshot(
         warnings=warnings,
         out_of_scope=evaluation.out_of_scope,
     )
+    if access:
+        from amlaudit.access.report import access_document, build_report
+
+        result.access = access_document(build_report(index))
+    index.release()  # its last use: the snapshot is freed with the scan (SnapshotIndex.release)
+    return result
 
 
 def _workspace_summary(raw: dict[str, Any], resource_id: str, name: str) -> dict[str, Any]:

@@ -70,6 +70,11 @@ def register(subparsers: Any) -> None:
         help="report format and destination, repeatable (default: text on stdout)",
     )
     out.add_argument("--no-color", action="store_true", help="no ANSI colours in text output")
+    out.add_argument(
+        "--access",
+        action="store_true",
+        help="add the identity blast radius (see `amlaudit access`) to the HTML report",
+    )
     out.add_argument("-v", "--verbose", action="store_true", help="show resource IDs in text")
     out.add_argument(
         "--sarif-include-suppressed",
@@ -166,6 +171,7 @@ def run(args: argparse.Namespace) -> int:
                     max_input_size=max_size,
                     allow_empty=allow_empty,
                     dependency_scope=scope,
+                    access=args.access,
                     jobs=jobs,
                 )
             )
