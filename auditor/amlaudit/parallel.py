@@ -3,16 +3,16 @@
 Findings are independent per rule, so the rules are shared out by the work they have (the
 resources of their types); this process judges one share itself while forked children judge
 the others on the index they inherit (copy-on-write: nothing is parsed or indexed twice).
-It is opt-in (`scan --jobs N`): on 2 cores it measured no faster than one process, because
-every process warms the same per-resource caches and the rows cross a pipe, and the tree
-holds more memory (benchmarks/README.md). With more cores each share shrinks, which is
-where it can pay; the reference machine has 2, so that is not measured here.
 Each child sends its findings back as compact rows, and the parent puts every rule's findings
 and coverage gaps back in rule order, so the report is byte-identical to a sequential run. A
 child that dies or fails is not trusted for anything: its share is judged again here.
 
-`fork` is asked for explicitly (it is the only start method that shares the index); where
-the platform has none, the scan runs sequentially.
+It is opt-in (`scan --jobs N`): on 2 cores it measured no faster than one process, because
+every process warms the same per-resource caches and the rows cross a pipe, and the tree
+holds more memory (benchmarks/README.md). With more cores each share shrinks, which is where
+it can pay; the reference machine has 2, so that is not measured here. `fork` is asked for
+explicitly (the only start method that shares the index); without it the scan runs
+sequentially.
 """
 
 from __future__ import annotations
