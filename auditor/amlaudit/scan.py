@@ -14,8 +14,8 @@ from amlaudit.engine import evaluate
 from amlaudit.gcpause import paused_gc
 from amlaudit.index import SnapshotIndex
 from amlaudit.redact import printable, scrub_text
-from amlaudit.result import ScanResult, scan_time
-from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES, Snapshot, load
+from amlaudit.result import EMPTY_WARNING, ScanResult, scan_time
+from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_RESOURCES, Snapshot, load
 
 
 @dataclass
@@ -25,6 +25,7 @@ class ScanRequest:
     options: dict[str, Any] = field(default_factory=dict)
     options_source: str = "configuration"
     max_input_size: int = DEFAULT_MAX_INPUT_BYTES
+    max_resources: int = DEFAULT_MAX_RESOURCES
     allow_empty: bool = False
     dependency_scope: ScopeMode = ScopeMode.USED
     access: bool = False
@@ -34,7 +35,7 @@ class ScanRequest:
 
 def run_scan(request: ScanRequest) -> ScanResult:
     with paused_gc():
-        snapshot = load(request.snapshots, request.max_input_size)
+        snapshot = load(request.snapshots, request.max_input_size, request.max_resources)
         return scan_snapshot(
             snapshot,
             request.rules,
@@ -66,10 +67,7 @@ def scan_snapshot(
     workspaces.sort(key=lambda w: str(w["id"]).lower())
     warnings = []
     if not workspaces and not allow_empty:
-        warnings.append(
-            "no Azure ML workspace found in the input: nothing was audited "
-            "(pass --allow-empty if that is expected)"
-        )
+        warnings.append(EMPTY_WARNING)
     result = ScanResult(
         rules=list(rules),
         findings=evaluation.findings,

@@ -76,20 +76,23 @@ def accept_risk(
     """Apply suppressions, then the baseline; return the warnings to show."""
     from amlaudit.baseline import apply_baseline, baseline_fingerprints
     from amlaudit.result import scan_time
-    from amlaudit.suppress import suppress
+    from amlaudit.suppress import drop_expired, suppress
 
     strict = args.strict_suppressions or bool(config.get("strict-suppressions", False))
-    warnings = suppress(
+    today = scan_time().date()
+    # Records a report carries (gate) expire like file entries; the file's entries then apply.
+    warnings = drop_expired(findings, today, "report")
+    warnings += suppress(
         findings,
         rules,
         args.suppressions or config.get("suppressions"),
         config,
-        scan_time().date(),
+        today,
         strict,
     )
     baseline = args.baseline or config.get("baseline")
     if baseline:
-        apply_baseline(findings, baseline_fingerprints(baseline))
+        apply_baseline(findings, baseline_fingerprints(baseline, today))
     return warnings
 
 
