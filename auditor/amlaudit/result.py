@@ -6,13 +6,16 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from amlaudit._version import __version__
 from amlaudit.api import RuleSpec
 from amlaudit.engine import CoverageGap
 from amlaudit.model import Finding, ScanError, Severity, Status
 from amlaudit.snapshot import SnapshotSource
+
+if TYPE_CHECKING:  # suppress.py loads YAML: only scans with suppressions need it
+    from amlaudit.suppress import SuppressionEntry
 
 
 def scan_time() -> datetime:
@@ -42,6 +45,8 @@ class ScanResult:
     generated_at: datetime
     warnings: list[str] = field(default_factory=list)
     tool_version: str = __version__
+    # The suppression entries in force for this scan (expired ones too), for the reports.
+    suppression_entries: list[SuppressionEntry] = field(default_factory=list)
 
     @property
     def failing(self) -> list[Finding]:
