@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amlaudit.api import Context, Resource, Verdict, rule
+from amlaudit.depscope import ScopeMode
 from amlaudit.model import Status
 from amlaudit.registry import find_packs, load_rules
 from amlaudit.reports.json_report import report_dict
@@ -42,9 +43,11 @@ WORK = Path(tempfile.mkdtemp(prefix="amlaudit-props-"))
 
 
 def scan_document(text: str, rules: list[Any]) -> Any:
+    """Scan under `--dependency-scope all`: the generated resources are judged whether or not
+    a generated workspace happens to use them."""
     path = WORK / "estate.json"
     path.write_text(text, encoding="utf-8")
-    return scan_snapshot(load([str(path)]), rules)
+    return scan_snapshot(load([str(path)]), rules, dependency_scope=ScopeMode.ALL)
 
 
 def crashes(result: Any) -> list[str]:

@@ -3,6 +3,11 @@
 A `pass*` fixture: the rule's findings are all pass (or skipped/info), and at least one passes.
 A `fail*` fixture: at least one finding fails. `info*`: at least one info, none fail.
 `error*`: at least one error, none pass. Each fixture is any snapshot shape amlaudit reads.
+
+A fixture holding an ML workspace runs under the default `--dependency-scope used` (so an
+unused storage account beside it proves it is not judged); one holding only the judged
+resource (a registry, a subscription's pricings) runs under `all`, as it proves the rule's
+own judgement. The scope itself is proven in tests/test_depscope.py.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from amlaudit.model import Status
+from amlaudit.readtrace import fixture_scope
 from amlaudit.registry import find_packs, load_rules
 from amlaudit.scan import scan_snapshot
 from amlaudit.snapshot import load
@@ -34,7 +40,8 @@ def _cases() -> list[tuple[str, Path]]:
 )
 def test_rule_fixture(rule_id: str, path: Path) -> None:
     spec = next(s for s in RULES if s.id == rule_id)
-    result = scan_snapshot(load([str(path)]), [spec])
+    snapshot = load([str(path)])
+    result = scan_snapshot(snapshot, [spec], dependency_scope=fixture_scope(snapshot))
     statuses = [f.status for f in result.findings]
     detail = [(f.resource_name, f.status.value, f.message) for f in result.findings]
     kind = path.stem.split("-", 1)[0]

@@ -65,12 +65,11 @@ def test_datastore_target_account_names_the_workspace_of_the_datastore() -> None
     assert [w.rsplit("/", 1)[-1] for w in lake.workspaces] == ["mlw-case"]
 
 
-def test_storage_no_workspace_uses_is_skipped_not_judged() -> None:
-    findings = _scan("AML081/pass.json", "AML081")
-    unrelated = next(f for f in findings if f.resource_name == "stfuncapp01")
-    assert unrelated.status is Status.SKIPPED and "not used by an Azure ML" in str(
-        unrelated.skip_reason
-    )
+def test_storage_no_workspace_uses_is_out_of_scope_not_judged() -> None:
+    spec = select_rules(RULES, ["AML081"])
+    result = scan_snapshot(load([str(FIXTURES / "rules/AML081/pass.json")]), spec)
+    assert "stfuncapp01" not in {f.resource_name for f in result.findings}
+    assert result.out_of_scope == {"Microsoft.Storage/storageAccounts": 1}
 
 
 def test_cmk_vault_in_another_subscription_is_a_coverage_gap() -> None:

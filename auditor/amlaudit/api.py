@@ -32,13 +32,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from amlaudit import armid
+from amlaudit.depscope import Dependency, Usage
 from amlaudit.index import SnapshotIndex
 from amlaudit.model import Evidence, RuleStatus, Severity, Status
+from amlaudit.own_identities import OWNER_TYPES, DocumentedAssignment, OwnIdentity
 from amlaudit.resource import DataError, Resource, item_get, one_of, same
 
 __all__ = [
     "Context",
     "DataError",
+    "Dependency",
     "Evidence",
     "IncompleteData",
     "MissingReference",
@@ -46,6 +49,7 @@ __all__ = [
     "Resource",
     "RuleSpec",
     "UndeclaredRead",
+    "Usage",
     "Verdict",
     "failed",
     "info",
@@ -368,10 +372,31 @@ class Context:
         self._declared(resource_type)
         return self.index.with_value(resource_type, path, value)
 
-    def workspaces_using(self, resource: Resource) -> list[Resource]:
-        """The ML workspaces whose properties reference this resource."""
+    def workspaces_using(
+        self, resource: Resource, *usages: Usage, inherited: bool = True
+    ) -> list[Resource]:
+        """The ML workspaces that use this resource (its dependents in the dependency scope),
+        only through `usages` when given; `inherited=False` leaves out projects that use it
+        only through their hub."""
         self._declared("Microsoft.MachineLearningServices/workspaces")
-        return self.index.referrers(resource.id)
+        return self.index.dependency_scope.dependents(resource, usages, inherited)
+
+    def uses_of(self, resource: Resource) -> list[Dependency]:
+        """Every use of this resource by an ML workspace, with how it is used (a project's
+        uses inherited from its hub carry `via`)."""
+        self._declared("Microsoft.MachineLearningServices/workspaces")
+        return self.index.dependency_scope.uses_of(resource)
+
+    def documented_own_assignment(
+        self, principal_id: str, role_id: str, scope: str
+    ) -> tuple[OwnIdentity, DocumentedAssignment] | None:
+        """The estate's own identity and the documented row when (principal, role, scope) is a
+        role assignment Microsoft documents as required for a workspace's, compute's or
+        endpoint's managed identity; None otherwise. Declare the ML workspace, compute and
+        online endpoint types in `reads` to use it."""
+        for owner_type in OWNER_TYPES:
+            self._declared(owner_type)
+        return self.index.own_identities.documented(principal_id, role_id, scope)
 
     def _check_complete(self, scope: str, resource_type: str) -> None:
         errors = self.index.errors_covering(scope, resource_type)

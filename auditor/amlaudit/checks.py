@@ -13,6 +13,7 @@ from typing import Any
 
 from amlaudit import armid
 from amlaudit.api import Context, Evidence, Verdict, failed, item_get, one_of, passed, same
+from amlaudit.depscope import is_project
 from amlaudit.index import SnapshotIndex
 from amlaudit.resource import DataError, Resource
 from amlaudit.result import scan_time
@@ -290,23 +291,14 @@ def defender_plan_verdict(res: Resource, ctx: Context, plan: str) -> Verdict:
     )
 
 
-# -- dependent resources: expiry, firewalls, connection secrets, ML storage --------------------
+# -- dependent resources: expiry, firewalls, connection secrets --------------------------------
 
-WORKSPACES = "Microsoft.MachineLearningServices/workspaces"
-DATASTORES = "Microsoft.MachineLearningServices/workspaces/datastores"
 # Connection auth types that keep no secret in the workspace: the caller's or a managed identity.
 IDENTITY_AUTH_TYPES = ("AAD", "ManagedIdentity")
-NOT_ML_STORAGE = (
-    "not used by an Azure ML workspace (neither its default storage nor a datastore target)"
-)
-
 
 # Per-scan memo (keyed by the snapshot index, dropped with it): one 'now' for every expiry
-# judged in a scan, and each storage account's datastore users computed once for its rules.
+# judged in a scan.
 _NOW: weakref.WeakKeyDictionary[SnapshotIndex, datetime] = weakref.WeakKeyDictionary()
-_DATASTORE_USERS: weakref.WeakKeyDictionary[SnapshotIndex, dict[str, tuple[str, ...]]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 def now(ctx: Context) -> datetime:
@@ -363,36 +355,6 @@ def holds_secret(auth_type: str) -> bool:
     return not one_of(auth_type, *IDENTITY_AUTH_TYPES, "None")
 
 
-def ml_storage_users(res: Resource, ctx: Context) -> list[str]:
-    """IDs of the ML workspaces using a storage account: as their default storage
-    (`properties.storageAccount`) or through a datastore whose `accountName` names it (and
-    whose `subscriptionId`/`resourceGroup`, when recorded, match)."""
-    users = {w.id for w in ctx.workspaces_using(res)}
-    datastores = ctx.with_value(DATASTORES, "properties.accountName", res.name)
-    memo = _DATASTORE_USERS.setdefault(ctx.index, {})
-    through_datastores = memo.get(res.key)
-    if through_datastores is None:
-        through_datastores = memo[res.key] = _datastore_workspaces(res, datastores)
-    return sorted(users.union(through_datastores), key=str.lower)
-
-
-def _datastore_workspaces(res: Resource, datastores: list[Resource]) -> tuple[str, ...]:
-    subscription = armid.subscription_id(res.id) or ""
-    group = (armid.resource_group(res.id) or "").lower()
-    found = set()
-    for datastore in datastores:
-        ds_sub = item_get(datastore.raw, "properties.subscriptionId")
-        ds_group = item_get(datastore.raw, "properties.resourceGroup")
-        if isinstance(ds_sub, str) and ds_sub.strip() and ds_sub.strip().lower() != subscription:
-            continue
-        if isinstance(ds_group, str) and ds_group.strip() and ds_group.strip().lower() != group:
-            continue
-        parent = armid.parent_id(datastore.id)
-        if parent is not None:
-            found.add(parent)
-    return tuple(found)
-
-
 # -- Azure ML: hubs and projects, child resources, managed network, computes -----------------
 
 ML_WORKSPACES = "Microsoft.MachineLearningServices/workspaces"
@@ -401,11 +363,6 @@ MANAGED_NETWORK_OUTBOUND_RULES = (
     "Microsoft.MachineLearningServices/workspaces/managedNetworks/outboundRules"
 )
 ISOLATED_MODES = ("AllowInternetOutbound", "AllowOnlyApprovedOutbound")
-
-
-def is_project(workspace: Resource) -> bool:
-    """A hub-based project (`kind: project`): network and encryption come from its hub."""
-    return same(workspace.raw.get("kind"), "project")
 
 
 def governing_workspace(workspace: Resource, ctx: Context) -> Resource:
@@ -420,7 +377,7 @@ def governing_workspace(workspace: Resource, ctx: Context) -> Resource:
     hub_id = workspace.str("properties.hubResourceId")
     if not hub_id or not hub_id.strip():
         raise DataError("project workspace has no properties.hubResourceId")
-    return ctx.resolve(hub_id, "hub workspace")
+    return ctx.resolve(hub_id.strip(), "hub workspace")
 
 
 def via_hub(workspace: Resource, governing: Resource) -> str:

@@ -21,6 +21,7 @@ KNOWN_KEYS = {
     "rules-path": list,
     "allow-incomplete": bool,
     "allow-empty": bool,
+    "dependency-scope": str,
     "include-preview": bool,
     "output": list,
     "suppressions": str,

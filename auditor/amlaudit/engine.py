@@ -3,7 +3,9 @@
 The engine is where "never a silent pass" is enforced: a rule that raises, a resource without
 `properties`, a conflicting duplicate or a lookup into a scope whose collection failed all
 become *error* findings; a reference to a resource outside the snapshot becomes *skipped*
-with a coverage note.
+with a coverage note. It is also where the dependency scope applies: under `used`, a rule
+of a dependency family (or a subscription rule) judges only the resources in scope, and the
+others are counted in `out_of_scope`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from itertools import pairwise
 from typing import Any
 
 from amlaudit.api import Context, IncompleteData, MissingReference, RuleSpec, Verdict
+from amlaudit.depscope import ScopeMode
 from amlaudit.display import DisplayNames
 from amlaudit.index import SnapshotIndex
 from amlaudit.model import Evidence, Finding, RuleStatus, ScanError, Status
@@ -42,13 +45,18 @@ class Evaluation:
     findings: list[Finding]
     coverage: list[CoverageGap] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
+    out_of_scope: dict[str, int] = field(default_factory=dict)
 
 
 def evaluate(
-    index: SnapshotIndex, rules: Sequence[RuleSpec], options: dict[str, Any]
+    index: SnapshotIndex,
+    rules: Sequence[RuleSpec],
+    options: dict[str, Any],
+    scope: ScopeMode = ScopeMode.USED,
 ) -> Evaluation:
     findings: list[Finding] = []
     coverage: list[CoverageGap] = []
+    out_of_scope: dict[str, int] = {}
     texts = _TextCleaner()
     names = DisplayNames(index)
     for spec in rules:
@@ -57,7 +65,11 @@ def evaluate(
         canonical = {t.lower(): t for t in spec.resource_types}
         start = len(findings)
         for type_key, display_type in sorted(canonical.items()):
-            for resource in index.of_type(type_key):
+            judged = _judged(index, type_key, scope)
+            skipped = len(index.of_type(type_key)) - len(judged)
+            if skipped:
+                out_of_scope[display_type] = skipped
+            for resource in judged:
                 finding = _judge(spec, resource, display_type, context, index, coverage, texts)
                 finding.display_name = names(resource)
                 finding.gating = gating
@@ -85,7 +97,18 @@ def evaluate(
         ),
         key=ScanError.sort_key,
     )
-    return Evaluation(list(rules), findings, coverage, errors)
+    return Evaluation(list(rules), findings, coverage, errors, dict(sorted(out_of_scope.items())))
+
+
+def _judged(index: SnapshotIndex, type_key: str, scope: ScopeMode) -> list[Resource]:
+    """The resources of a type the rules judge: all of them, or under `used` those in the
+    dependency scope."""
+    if scope is ScopeMode.ALL:
+        return index.of_type(type_key)
+    dependencies = index.dependency_scope
+    if not dependencies.scoped(type_key):
+        return index.of_type(type_key)
+    return dependencies.in_scope_of_type(type_key)
 
 
 _SKIPPED = Status.SKIPPED

@@ -1,8 +1,9 @@
 """The snapshot, indexed once, so every cross-resource lookup a rule makes is O(1).
 
 Indexes: by lower-cased ID, by lower-cased type, children by parent, resources by the scope
-they sit on (extension resources such as diagnostic settings and role assignments), and the
-ML workspaces that reference each dependent resource.
+they sit on (extension resources such as diagnostic settings and role assignments), and, built
+on first use, the dependency scope (:mod:`amlaudit.depscope`): which workspaces use which
+resources.
 """
 
 from __future__ import annotations
@@ -11,22 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from amlaudit import armid
+from amlaudit.depscope import WORKSPACE_TYPE, DependencyScope
 from amlaudit.model import ScanError
+from amlaudit.own_identities import OwnIdentities
 from amlaudit.resource import Resource
 from amlaudit.snapshot import SUBSCRIPTION_TYPE, Snapshot
 
-WORKSPACE_TYPE = "microsoft.machinelearningservices/workspaces"
-
-# Workspace properties that name a dependent resource (ARM ID strings).
-WORKSPACE_REFERENCES = (
-    "properties.storageAccount",
-    "properties.keyVault",
-    "properties.containerRegistry",
-    "properties.applicationInsights",
-    "properties.encryption.keyVaultProperties.keyVaultArmId",
-    "properties.hubResourceId",
-    "properties.primaryUserAssignedIdentity",
-)
+__all__ = ["WORKSPACE_TYPE", "SnapshotIndex"]
 
 
 class SnapshotIndex:
@@ -39,7 +31,8 @@ class SnapshotIndex:
         self.children: dict[str, list[Resource]] = defaultdict(list)
         self.at_scope: dict[str, list[Resource]] = defaultdict(list)
         self.subscriptions: list[str] = []
-        self._referrers: dict[str, list[Resource]] | None = None
+        self._scope: DependencyScope | None = None
+        self._identities: OwnIdentities | None = None
         self._within: dict[str, list[str]] = {}
         self._affected: dict[str, tuple[str, ...]] = {}
         self._values: dict[tuple[str, str], dict[str, list[Resource]]] = {}
@@ -121,23 +114,24 @@ class SnapshotIndex:
     def workspaces(self) -> list[Resource]:
         return self.of_type(WORKSPACE_TYPE)
 
-    def referrers(self, resource_id: str) -> list[Resource]:
-        """The ML workspaces whose properties reference this resource."""
-        if self._referrers is None:
-            self._referrers = self._build_referrers()
-        return self._referrers.get(armid.key(resource_id), [])
+    @property
+    def dependency_scope(self) -> DependencyScope:
+        """Which resources the ML workspaces use, and how: built once, on first use."""
+        if self._scope is None:
+            self._scope = DependencyScope(self)
+        return self._scope
 
-    def _build_referrers(self) -> dict[str, list[Resource]]:
-        referrers: dict[str, list[Resource]] = defaultdict(list)
-        for workspace in self.workspaces():
-            props = workspace.raw.get("properties")
-            if not isinstance(props, dict):
-                continue
-            for path in WORKSPACE_REFERENCES:
-                value = _dig(props, path.split(".")[1:])
-                if isinstance(value, str) and value.startswith("/"):
-                    referrers[armid.key(value)].append(workspace)
-        return referrers
+    @property
+    def own_identities(self) -> OwnIdentities:
+        """The managed identities of the estate's workspaces, computes and endpoints: built
+        once, on first use."""
+        if self._identities is None:
+            self._identities = OwnIdentities(self)
+        return self._identities
+
+    def referrers(self, resource_id: str) -> list[Resource]:
+        """The ML workspaces that use this resource (the dependency scope's dependents)."""
+        return self.dependency_scope.dependents(resource_id)
 
     def workspaces_affected(self, resource: Resource) -> tuple[str, ...]:
         """IDs of the ML workspaces a finding on this resource affects, sorted; computed once

@@ -44,14 +44,6 @@ SELECTING_READS: dict[tuple[str, str], str] = {
     ): "whether a workspace's managed network isolates decides whether outbound rules, "
     "compute subnets and private endpoints apply",
     (
-        "microsoft.machinelearningservices/workspaces",
-        "properties.containerRegistry",
-    ): "a workspace names its container registry",
-    (
-        "microsoft.machinelearningservices/workspaces",
-        "properties.encryption.keyVaultProperties.keyVaultArmId",
-    ): "a workspace names the vault holding its encryption key",
-    (
         "microsoft.machinelearningservices/workspaces/computes",
         "properties.computeType",
     ): "compute rules apply to some compute types only",
@@ -63,18 +55,6 @@ SELECTING_READS: dict[tuple[str, str], str] = {
         "microsoft.machinelearningservices/workspaces/computes",
         "properties.properties.subnet.id",
     ): "a compute's subnet locates the network its rules judge",
-    (
-        "microsoft.machinelearningservices/workspaces/datastores",
-        "properties.accountName",
-    ): "a datastore names the storage account a workspace uses",
-    (
-        "microsoft.machinelearningservices/workspaces/datastores",
-        "properties.resourceGroup",
-    ): "a datastore names the storage account a workspace uses",
-    (
-        "microsoft.machinelearningservices/workspaces/datastores",
-        "properties.subscriptionId",
-    ): "a datastore names the storage account a workspace uses",
     (
         "microsoft.machinelearningservices/workspaces/datastores",
         "properties.datastoreType",

@@ -22,10 +22,11 @@ from typing import Any
 
 from amlaudit import armid
 from amlaudit.api import Context, RuleSpec, Verdict
+from amlaudit.depscope import WORKSPACE_TYPE, ScopeMode, Usage
 from amlaudit.reads import ReadPath, render
 from amlaudit.resource import Resource
 from amlaudit.scan import scan_snapshot
-from amlaudit.snapshot import load
+from amlaudit.snapshot import Snapshot, load
 
 # Types whose instances are distinct settings told apart by name: each Defender plan is its own
 # `Microsoft.Security/pricings/<plan>`, so two rules on two plans read different settings.
@@ -202,8 +203,10 @@ class _TracingContext(Context):
         self._recorder.reads.add(((resource_type.lower(), "", ""), path))
         return self._many(super().with_value(resource_type, path, value))
 
-    def workspaces_using(self, resource: Resource) -> list[Resource]:
-        return self._many(super().workspaces_using(resource))
+    def workspaces_using(
+        self, resource: Resource, *usages: Usage, inherited: bool = True
+    ) -> list[Resource]:
+        return self._many(super().workspaces_using(resource, *usages, inherited=inherited))
 
 
 def _traced(spec: RuleSpec, recorder: _Recorder) -> RuleSpec:
@@ -228,6 +231,14 @@ def deepest(reads: Reads) -> Reads:
     }
 
 
+def fixture_scope(snapshot: Snapshot) -> ScopeMode:
+    """The dependency scope a rule fixture runs under: `used` when it holds an ML workspace
+    (an unused resource beside it proves it is not judged), else `all` (the fixture holds only
+    the judged resource, to prove the rule's own judgement)."""
+    has_workspace = any(r.type.lower() == WORKSPACE_TYPE for r in snapshot.resources)
+    return ScopeMode.USED if has_workspace else ScopeMode.ALL
+
+
 def fixture_paths(fixtures: Path, rule_id: str) -> list[Path]:
     return sorted((fixtures / rule_id).glob("*.json"))
 
@@ -242,8 +253,15 @@ def trace_rule(
     traced = _traced(spec, recorder)
     for path in fixtures:
         snapshot = load([str(path)])
-        plain = [(f.resource_id, f.status) for f in scan_snapshot(snapshot, [spec]).findings]
-        seen = [(f.resource_id, f.status) for f in scan_snapshot(snapshot, [traced]).findings]
+        scope = fixture_scope(snapshot)
+        plain = [
+            (f.resource_id, f.status)
+            for f in scan_snapshot(snapshot, [spec], dependency_scope=scope).findings
+        ]
+        seen = [
+            (f.resource_id, f.status)
+            for f in scan_snapshot(snapshot, [traced], dependency_scope=scope).findings
+        ]
         if plain != seen:
             raise RuntimeError(f"tracing changed the verdicts of {spec.id} on {path.name}")
     names = casing if casing is not None else _casing([spec])

@@ -47,6 +47,9 @@ class ScanResult:
     tool_version: str = __version__
     # The suppression entries in force for this scan (expired ones too), for the reports.
     suppression_entries: list[SuppressionEntry] = field(default_factory=list)
+    # Resources of a dependency family (or subscriptions) not judged under
+    # `--dependency-scope used`, by type.
+    out_of_scope: dict[str, int] = field(default_factory=dict)
 
     @property
     def failing(self) -> list[Finding]:
@@ -68,4 +71,5 @@ class ScanResult:
             "new": sum(1 for f in active if f.baseline_state == "new"),
             "collection_errors": len(self.errors),
             "complete": not self.errors and by_status.get(Status.ERROR.value, 0) == 0,
+            "out_of_scope": dict(sorted(self.out_of_scope.items())),
         }

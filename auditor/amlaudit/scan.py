@@ -9,6 +9,7 @@ from typing import Any
 from amlaudit import armid
 from amlaudit.api import RuleSpec
 from amlaudit.config import rule_options
+from amlaudit.depscope import ScopeMode
 from amlaudit.engine import evaluate
 from amlaudit.index import SnapshotIndex
 from amlaudit.redact import printable, scrub_text
@@ -24,12 +25,18 @@ class ScanRequest:
     options_source: str = "configuration"
     max_input_size: int = DEFAULT_MAX_INPUT_BYTES
     allow_empty: bool = False
+    dependency_scope: ScopeMode = ScopeMode.USED
 
 
 def run_scan(request: ScanRequest) -> ScanResult:
     snapshot = load(request.snapshots, request.max_input_size)
     return scan_snapshot(
-        snapshot, request.rules, request.options, request.options_source, request.allow_empty
+        snapshot,
+        request.rules,
+        request.options,
+        request.options_source,
+        request.allow_empty,
+        request.dependency_scope,
     )
 
 
@@ -39,11 +46,12 @@ def scan_snapshot(
     options: dict[str, Any] | None = None,
     options_source: str = "configuration",
     allow_empty: bool = True,
+    dependency_scope: ScopeMode = ScopeMode.USED,
 ) -> ScanResult:
     """Evaluate rules on an already-loaded snapshot (the live path arrives here too)."""
     values = rule_options(list(rules), options or {}, options_source)
     index = SnapshotIndex(snapshot)
-    evaluation = evaluate(index, rules, values)
+    evaluation = evaluate(index, rules, values, dependency_scope)
     workspaces = [_workspace_summary(ws.raw, ws.id, ws.name) for ws in index.workspaces()]
     workspaces.sort(key=lambda w: str(w["id"]).lower())
     warnings = []
@@ -62,6 +70,7 @@ def scan_snapshot(
         workspaces=workspaces,
         generated_at=scan_time(),
         warnings=warnings,
+        out_of_scope=evaluation.out_of_scope,
     )
 
 

@@ -195,14 +195,21 @@ def scan_live(
     options: dict[str, Any],
     options_source: str,
     allow_empty: bool,
+    dependency_scope: Any,
 ) -> Any:
-    """`scan --subscription ...`: collect what the selected rules read, then scan it."""
+    """`scan --subscription ...`: collect what the selected rules read (and, under
+    `--dependency-scope used`, what the dependency scope is built from), then scan it."""
     from amlaudit.collect.envelope import write_envelope
+    from amlaudit.depscope import SOURCE_TYPES, ScopeMode
     from amlaudit.output import write_text
     from amlaudit.scan import scan_snapshot
 
     types = {t for spec in rules for t in spec.all_types}
+    if dependency_scope is ScopeMode.USED:
+        types |= {t.lower() for t in SOURCE_TYPES}
     live = collect(args, scope, types, full=False)
     if args.save_snapshot:
         write_text(args.save_snapshot, lambda stream: write_envelope(live.envelope, stream))
-    return scan_snapshot(live.snapshot, rules, options, options_source, allow_empty)
+    return scan_snapshot(
+        live.snapshot, rules, options, options_source, allow_empty, dependency_scope
+    )

@@ -13,6 +13,10 @@ from amlaudit.errors import UsageError
 if TYPE_CHECKING:  # imported lazily: building the parser for --help must stay cheap
     from amlaudit.api import RuleSpec
     from amlaudit.config import Config
+    from amlaudit.depscope import ScopeMode
+
+# The values of amlaudit.depscope.ScopeMode, spelled out so --help need not import it.
+SCOPE_CHOICES = ("used", "all")
 
 _SIZE_SUFFIXES = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
@@ -48,6 +52,32 @@ def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="configuration file (default: amlaudit.toml, else [tool.amlaudit] in pyproject.toml)",
     )
+
+
+def add_scope_argument(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
+        "--dependency-scope",
+        choices=SCOPE_CHOICES,
+        help="judge storage, vaults, registries, App Insights, Log Analytics and AKS only when "
+        "an ML workspace uses them, and subscriptions only when they hold ML resources "
+        "(used, the default), or every one in the input (all)",
+    )
+
+
+def dependency_scope(args: argparse.Namespace, config: Config) -> ScopeMode:
+    """`--dependency-scope`, else the config key `dependency-scope`, else `used`."""
+    from amlaudit.depscope import ScopeMode
+    from amlaudit.errors import ConfigError
+
+    chosen = getattr(args, "dependency_scope", None)
+    if chosen is None:
+        chosen = config.get("dependency-scope", ScopeMode.USED.value)
+        if chosen not in SCOPE_CHOICES:
+            raise ConfigError(
+                f"{config.path}: dependency-scope must be one of {', '.join(SCOPE_CHOICES)}, "
+                f"not {chosen!r}"
+            )
+    return ScopeMode(chosen)
 
 
 def resolve_rules(args: argparse.Namespace, config: Config) -> list[RuleSpec]:

@@ -8,7 +8,13 @@ import json
 import sys
 from typing import Any
 
-from amlaudit.commands.common import add_rule_arguments, load_config_for, resolve_rules
+from amlaudit.commands.common import (
+    add_rule_arguments,
+    add_scope_argument,
+    dependency_scope,
+    load_config_for,
+    resolve_rules,
+)
 
 _STATE_MARK = {
     "pass": "PASS",
@@ -47,6 +53,7 @@ def register(subparsers: Any) -> None:
     shown.add_argument(
         "--uncovered", action="store_true", help="only the controls that no rule covers"
     )
+    add_scope_argument(parser)
     add_rule_arguments(parser)
     parser.set_defaults(handler=run)
 
@@ -73,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
                 rules=rules,
                 options=dict(config.get("options", {})),
                 allow_empty=True,
+                dependency_scope=dependency_scope(args, config),
             )
         )
         findings = result.findings

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from amlaudit.collect.live import add_live_arguments, live_scope, scan_live
 from amlaudit.commands.common import (
     add_rule_arguments,
+    add_scope_argument,
+    dependency_scope,
     load_config_for,
     parse_size,
     resolve_rules,
@@ -49,6 +51,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="no ML workspace in the input is not an incomplete scan",
     )
+    add_scope_argument(source)
     add_live_arguments(parser, save_snapshot=True)
     out = parser.add_argument_group("output")
     out.add_argument(
@@ -142,6 +145,7 @@ def run(args: argparse.Namespace) -> int:
         else int(config.get("max-input-size", DEFAULT_MAX_INPUT_BYTES))
     )
     allow_empty = args.allow_empty or bool(config.get("allow-empty", False))
+    scope = dependency_scope(args, config)
     try:
         sarif_min_severity = Severity.parse(args.sarif_min_severity)
     except ValueError as exc:
@@ -149,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
     if not live.empty:
         options_source = config.path or "configuration"
         options = dict(config.get("options", {}))
-        result = scan_live(args, live, rules, options, options_source, allow_empty)
+        result = scan_live(args, live, rules, options, options_source, allow_empty, scope)
     else:
         result = run_scan(
             ScanRequest(
@@ -159,6 +163,7 @@ def run(args: argparse.Namespace) -> int:
                 options_source=config.path or "configuration",
                 max_input_size=max_size,
                 allow_empty=allow_empty,
+                dependency_scope=scope,
             )
         )
     known = load_rules(find_packs([*config.get("rules-path", []), *args.rules_path]))

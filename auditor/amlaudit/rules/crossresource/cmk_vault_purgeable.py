@@ -1,7 +1,6 @@
-from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, skip
+from amlaudit.api import Context, Resource, Usage, Verdict, failed, passed, rule, skip
 
 WORKSPACES = "Microsoft.MachineLearningServices/workspaces"
-CMK_VAULT = "properties.encryption.keyVaultProperties.keyVaultArmId"
 
 
 @rule(
@@ -67,11 +66,7 @@ def cmk_vault_purgeable(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    keyed = {
-        w.key: w
-        for w in ctx.workspaces_using(res)
-        if (w.str(CMK_VAULT) or "").strip().rstrip("/").lower() == res.key
-    }.values()
+    keyed = ctx.workspaces_using(res, Usage.CMK_VAULT, inherited=False)
     if not keyed:
         return skip("no ML workspace keeps its customer-managed key in this vault")
     names = ", ".join(sorted(w.name for w in keyed))

@@ -1,26 +1,15 @@
-from amlaudit.api import Context, Evidence, Resource, Verdict, failed, passed, rule, skip
+from amlaudit.api import Context, Evidence, Resource, Usage, Verdict, failed, passed, rule, skip
 from amlaudit.checks import public_exposure, public_network_disabled
 
 WORKSPACES = "Microsoft.MachineLearningServices/workspaces"
-DEPENDENCY_PATHS = (
-    "properties.storageAccount",
-    "properties.keyVault",
-    "properties.containerRegistry",
-    "properties.applicationInsights",
-)
+CORE_USES = (Usage.STORAGE, Usage.KEY_VAULT, Usage.CONTAINER_REGISTRY, Usage.APP_INSIGHTS)
 
 
 def private_dependents(res: Resource, ctx: Context) -> list[Resource]:
-    """Private workspaces (public network access Disabled) that use this resource."""
-    found: dict[str, Resource] = {}
-    for workspace in ctx.workspaces_using(res):
-        names_it = any(
-            (workspace.str(p) or "").strip().rstrip("/").lower() == res.key
-            for p in DEPENDENCY_PATHS
-        )
-        if names_it and public_network_disabled(workspace):
-            found[workspace.key] = workspace
-    return list(found.values())
+    """Private workspaces (public network access Disabled) that name this resource as their
+    storage, vault, registry or App Insights (hubs' `storageAccounts[]`/`keyVaults[]` too)."""
+    users = ctx.workspaces_using(res, *CORE_USES, inherited=False)
+    return [workspace for workspace in users if public_network_disabled(workspace)]
 
 
 @rule(

@@ -14,9 +14,15 @@ WORKSPACE_SCOPE = "/providers/microsoft.machinelearningservices/workspaces/"
     title="Access to an ML workspace uses the Azure ML roles, not Owner or Contributor",
     severity="low",
     resource_types=["Microsoft.Authorization/roleAssignments"],
+    reads=[
+        "Microsoft.MachineLearningServices/workspaces",
+        "Microsoft.MachineLearningServices/workspaces/computes",
+        "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+    ],
     controls=["MCSB-v1:PA-7", "ASB-v1:4.6"],
     references=[
         "https://learn.microsoft.com/azure/machine-learning/how-to-assign-roles",
+        "https://learn.microsoft.com/azure/machine-learning/how-to-identity-based-service-authentication",
     ],
 )
 def workspace_broad_role(res: Resource, ctx: Context) -> Verdict:
@@ -26,6 +32,12 @@ def workspace_broad_role(res: Resource, ctx: Context) -> Verdict:
     `.../providers/Microsoft.MachineLearningServices/workspaces/<name>`). Owner or Contributor
     there fails; any other role (AzureML Data Scientist, AzureML Compute Operator, Reader...)
     passes. Assignments at other scopes are skipped — broad ones are judged by AML161.
+
+    An assignment Microsoft documents as required for the estate's own managed identities
+    passes: Contributor on a workspace for that workspace's user-assigned identity
+    (`identity.userAssignedIdentities`), per the identity-based service authentication doc. The
+    table of documented assignments (role x scope per identity kind, each row citing its
+    document) is package data, `data/own_identity_roles.json`; anything beyond it is judged.
 
     ## Why it matters
     Contributor on a workspace can list the workspace keys, rewrite its network settings and
@@ -59,10 +71,21 @@ def workspace_broad_role(res: Resource, ctx: Context) -> Verdict:
     head, _, name = scope.rpartition(WORKSPACE_SCOPE)
     if not head or not name or "/" in name:
         return skip("not assigned at the scope of an ML workspace")
-    role = BROAD_ROLES.get(role_guid(res.str("properties.roleDefinitionId")))
+    role_id = res.str("properties.roleDefinitionId")
+    role = BROAD_ROLES.get(role_guid(role_id))
     kind = res.str("properties.principalType") or "principal"
     if role is None:
         return passed(f"workspace '{name}' access uses a narrower role than Owner or Contributor")
+    documented = ctx.documented_own_assignment(
+        res.str("properties.principalId") or "", role_id or "", scope
+    )
+    if documented is not None:
+        identity, row = documented
+        owner = identity.owner_id.rsplit("/", 1)[-1]
+        return passed(
+            f"{role} on workspace '{name}' is granted to the {identity.kind.value} identity of "
+            f"'{owner}', as documented ({row.document})"
+        )
     return failed(
         f"{role} on workspace '{name}' is granted to {kind} {res.str('properties.principalId')}; "
         "AzureML Data Scientist or AzureML Compute Operator would do",

@@ -1,5 +1,5 @@
-from amlaudit.api import Context, Resource, Verdict, rule, skip
-from amlaudit.checks import NOT_ML_STORAGE, diagnostic_logs_verdict, ml_storage_users
+from amlaudit.api import Context, Resource, Verdict, rule
+from amlaudit.checks import diagnostic_logs_verdict
 
 
 @rule(
@@ -23,9 +23,8 @@ def storage_blob_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
     scope (`<account>/blobServices/default`) enables at least one log category or category
     group (`StorageRead`, `StorageWrite`, `StorageDelete`, `audit`, `allLogs`) and has a
     destination. Resource logs exist only on the service scopes, not on the account itself. A
-    missing setting fails; settings that could not be collected give an error. Judged on a
-    workspace's default storage and every datastore target in the snapshot; other accounts are
-    skipped.
+    missing setting fails; settings that could not be collected give an error. Judged on the
+    storage accounts in the ML dependency scope (`--dependency-scope`).
 
     ## Why it matters
     Blob logs are the only record of who read, wrote or deleted training data and model files,
@@ -49,10 +48,4 @@ def storage_blob_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    users = ml_storage_users(res, ctx)
-    if not users:
-        return skip(NOT_ML_STORAGE)
-    verdict = diagnostic_logs_verdict(f"{res.id}/blobServices/default", ctx, "the blob service")
-    if verdict.status == "fail":
-        return Verdict(verdict.status, verdict.message, verdict.evidence, tuple(users))
-    return verdict
+    return diagnostic_logs_verdict(f"{res.id}/blobServices/default", ctx, "the blob service")

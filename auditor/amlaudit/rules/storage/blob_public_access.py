@@ -1,5 +1,4 @@
-from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, skip
-from amlaudit.checks import NOT_ML_STORAGE, ml_storage_users
+from amlaudit.api import Context, Resource, Verdict, failed, passed, rule
 
 
 @rule(
@@ -21,9 +20,8 @@ def storage_blob_public_access(res: Resource, ctx: Context) -> Verdict:
     ## What it checks
     That `properties.allowBlobPublicAccess` is `false`, as Azure Policy 4fa4b6c0 requires: an
     absent value fails (accounts created before the property existed allow anonymous access
-    at account level). Judged on the storage accounts Azure ML uses: a workspace's default
-    storage (`properties.storageAccount`) and every account a datastore names in
-    `properties.accountName`; other accounts are skipped.
+    at account level). Judged on the storage accounts in the ML dependency scope
+    (`--dependency-scope`).
 
     ## Why it matters
     With anonymous access allowed, one container set to `Blob` or `Container` access exposes
@@ -46,9 +44,6 @@ def storage_blob_public_access(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    users = ml_storage_users(res, ctx)
-    if not users:
-        return skip(NOT_ML_STORAGE)
     allowed = res.bool("properties.allowBlobPublicAccess")
     if allowed is False:
         return passed("anonymous blob access is disallowed")
@@ -57,5 +52,4 @@ def storage_blob_public_access(res: Resource, ctx: Context) -> Verdict:
         path="properties.allowBlobPublicAccess",
         expected=False,
         actual=allowed,
-        workspaces=users,
     )

@@ -1,5 +1,4 @@
 from amlaudit.api import Context, Evidence, Option, Resource, Verdict, failed, passed, rule, skip
-from amlaudit.checks import NOT_ML_STORAGE, ml_storage_users
 
 BLOB_SERVICES = "Microsoft.Storage/storageAccounts/blobServices"
 _POLICIES = (("deleteRetentionPolicy", "blob"), ("containerDeleteRetentionPolicy", "container"))
@@ -32,8 +31,8 @@ def storage_blob_soft_delete(res: Resource, ctx: Context) -> Verdict:
     and `properties.containerDeleteRetentionPolicy.enabled` are both `true` (what the built-in
     9fbd64e3 deploys), each keeping at least `blob_soft_delete_min_days` days (default 7).
     Accounts whose blob service is not in the snapshot are skipped (FileStorage accounts have
-    none). Judged on a workspace's default storage and every datastore target; other accounts
-    are skipped.
+    none). Judged on the storage accounts in the ML dependency scope
+    (`--dependency-scope`).
 
     ## Why it matters
     Without soft delete, a mistaken `az storage blob delete-batch`, a buggy pipeline step or a
@@ -57,9 +56,6 @@ def storage_blob_soft_delete(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    users = ml_storage_users(res, ctx)
-    if not users:
-        return skip(NOT_ML_STORAGE)
     services = ctx.children(res, BLOB_SERVICES)
     if not services:
         return skip("the snapshot holds no blob service (blobServices/default) for this account")
@@ -83,6 +79,5 @@ def storage_blob_soft_delete(res: Resource, ctx: Context) -> Verdict:
         return failed(
             "; ".join(text for text, _ in problems),
             *(evidence for _, evidence in problems),
-            workspaces=users,
         )
     return passed("soft delete keeps deleted " + " and ".join(kept))

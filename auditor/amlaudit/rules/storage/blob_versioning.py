@@ -1,5 +1,4 @@
 from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, skip
-from amlaudit.checks import NOT_ML_STORAGE, ml_storage_users
 
 BLOB_SERVICES = "Microsoft.Storage/storageAccounts/blobServices"
 
@@ -51,9 +50,6 @@ def storage_blob_versioning(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    users = ml_storage_users(res, ctx)
-    if not users:
-        return skip(NOT_ML_STORAGE)
     if res.bool("properties.isHnsEnabled") is True:
         return skip("blob versioning is not supported on hierarchical-namespace accounts")
     services = ctx.children(res, BLOB_SERVICES)
@@ -67,5 +63,4 @@ def storage_blob_versioning(res: Resource, ctx: Context) -> Verdict:
         path="blobServices/default.properties.isVersioningEnabled",
         expected=True,
         actual=enabled,
-        workspaces=users,
     )

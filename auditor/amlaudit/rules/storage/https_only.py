@@ -1,5 +1,4 @@
-from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, skip
-from amlaudit.checks import NOT_ML_STORAGE, ml_storage_users
+from amlaudit.api import Context, Resource, Verdict, failed, passed, rule
 
 
 @rule(
@@ -21,8 +20,8 @@ def storage_https_only(res: Resource, ctx: Context) -> Verdict:
     ## What it checks
     That `properties.supportsHttpsTrafficOnly` is not `false`. As in Azure Policy 404c3081 for
     API versions from 2019-04-01, an absent value passes: the service default is `true` and
-    current API versions always report it. Judged on a workspace's default storage and every
-    datastore target in the snapshot; other accounts are skipped.
+    current API versions always report it. Judged on the storage accounts in the ML dependency scope
+    (`--dependency-scope`).
 
     ## Why it matters
     With plain HTTP allowed, requests (including SAS tokens in URLs and the data itself) can be
@@ -43,9 +42,6 @@ def storage_https_only(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    users = ml_storage_users(res, ctx)
-    if not users:
-        return skip(NOT_ML_STORAGE)
     https_only = res.bool("properties.supportsHttpsTrafficOnly")
     if https_only is False:
         return failed(
@@ -53,7 +49,6 @@ def storage_https_only(res: Resource, ctx: Context) -> Verdict:
             path="properties.supportsHttpsTrafficOnly",
             expected=True,
             actual=False,
-            workspaces=users,
         )
     if https_only is None:
         return passed("HTTPS only is not reported: the service default (HTTPS only) applies")

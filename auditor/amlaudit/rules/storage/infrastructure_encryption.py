@@ -1,5 +1,4 @@
-from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, skip
-from amlaudit.checks import NOT_ML_STORAGE, ml_storage_users
+from amlaudit.api import Context, Resource, Verdict, failed, passed, rule
 
 
 @rule(
@@ -22,8 +21,8 @@ def storage_infrastructure_encryption(res: Resource, ctx: Context) -> Verdict:
     """
     ## What it checks
     That `properties.encryption.requireInfrastructureEncryption` is `true`; `false` or absent
-    fails, as in Azure Policy 4733ea7b. Judged on a workspace's default storage and every
-    datastore target in the snapshot; other accounts are skipped.
+    fails, as in Azure Policy 4733ea7b. Judged on the storage accounts in the ML dependency scope
+    (`--dependency-scope`).
 
     ## Why it matters
     Infrastructure encryption adds a second AES-256 layer with a different key and algorithm
@@ -55,9 +54,6 @@ def storage_infrastructure_encryption(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    users = ml_storage_users(res, ctx)
-    if not users:
-        return skip(NOT_ML_STORAGE)
     required = res.bool("properties.encryption.requireInfrastructureEncryption")
     if required is True:
         return passed("infrastructure encryption is enabled")
@@ -66,5 +62,4 @@ def storage_infrastructure_encryption(res: Resource, ctx: Context) -> Verdict:
         path="properties.encryption.requireInfrastructureEncryption",
         expected=True,
         actual=required,
-        workspaces=users,
     )

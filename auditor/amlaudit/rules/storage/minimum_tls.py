@@ -1,5 +1,4 @@
-from amlaudit.api import Context, Resource, Verdict, failed, one_of, passed, rule, skip
-from amlaudit.checks import NOT_ML_STORAGE, ml_storage_users
+from amlaudit.api import Context, Resource, Verdict, failed, one_of, passed, rule
 
 
 @rule(
@@ -23,8 +22,8 @@ def storage_minimum_tls(res: Resource, ctx: Context) -> Verdict:
     ## What it checks
     That `properties.minimumTlsVersion` is `TLS1_2` or `TLS1_3`. Azure Policy fe83a0eb compares
     with one parameter value and would flag `TLS1_3`; this rule accepts it, since it is
-    stricter. Absent fails: older accounts then accept TLS 1.0. Judged on a workspace's default
-    storage and every datastore target in the snapshot; other accounts are skipped.
+    stricter. Absent fails: older accounts then accept TLS 1.0. Judged on the storage accounts in the ML dependency scope
+    (`--dependency-scope`).
 
     ## Why it matters
     TLS 1.0 and 1.1 have known weaknesses and are retired across Azure; a client that still
@@ -45,9 +44,6 @@ def storage_minimum_tls(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    users = ml_storage_users(res, ctx)
-    if not users:
-        return skip(NOT_ML_STORAGE)
     version = res.str("properties.minimumTlsVersion")
     if one_of(version, "TLS1_2", "TLS1_3"):
         return passed(f"minimum TLS version is {version}")
@@ -56,5 +52,4 @@ def storage_minimum_tls(res: Resource, ctx: Context) -> Verdict:
         path="properties.minimumTlsVersion",
         expected="TLS1_2",
         actual=version,
-        workspaces=users,
     )

@@ -1,8 +1,6 @@
-from amlaudit.api import Context, Evidence, Resource, Verdict, failed, one_of, passed, rule, skip
+from amlaudit.api import Context, Evidence, Resource, Verdict, failed, one_of, passed, rule
 from amlaudit.checks import (
-    NOT_ML_STORAGE,
     approved_private_endpoints,
-    ml_storage_users,
     open_ip_rules,
 )
 
@@ -33,8 +31,8 @@ def storage_network_access(res: Resource, ctx: Context) -> Verdict:
     (34c877ad): only private endpoints, listed virtual networks, IP ranges and trusted services
     get in. Absent values mean `Enabled` and `Allow`. A deny-by-default firewall whose
     `ipRules` admit every address (`0.0.0.0/0`) fails. The message counts approved private
-    endpoints. Judged on a workspace's default storage and every datastore target in the
-    snapshot; other accounts are skipped.
+    endpoints. Judged on the storage accounts in the ML dependency scope
+    (`--dependency-scope`).
 
     ## Why it matters
     An account open to all networks lets anyone with a leaked key, SAS token or Entra token
@@ -65,9 +63,6 @@ def storage_network_access(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    users = ml_storage_users(res, ctx)
-    if not users:
-        return skip(NOT_ML_STORAGE)
     endpoints = len(approved_private_endpoints(res))
     via = f"; {endpoints} approved private endpoint(s)"
     access = res.str("properties.publicNetworkAccess")
@@ -82,7 +77,6 @@ def storage_network_access(res: Resource, ctx: Context) -> Verdict:
                 path="properties.networkAcls.ipRules[*].value",
                 expected="no rule admitting all addresses",
                 actual=wide,
-                workspaces=users,
             )
         return passed(f"the firewall denies public traffic by default{via}")
     return failed(
@@ -93,5 +87,4 @@ def storage_network_access(res: Resource, ctx: Context) -> Verdict:
         + via,
         Evidence("properties.publicNetworkAccess", "Disabled", access),
         Evidence("properties.networkAcls.defaultAction", "Deny", action),
-        workspaces=users,
     )

@@ -1,5 +1,5 @@
-from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, skip
-from amlaudit.checks import NOT_ML_STORAGE, approved_private_endpoints, ml_storage_users
+from amlaudit.api import Context, Resource, Verdict, failed, passed, rule
+from amlaudit.checks import approved_private_endpoints
 
 
 @rule(
@@ -26,10 +26,10 @@ def storage_private_endpoint(res: Resource, ctx: Context) -> Verdict:
     ## What it checks
     As Azure Policy 6edd7eda: at least one entry of `properties.privateEndpointConnections[*]`
     has `properties.privateLinkServiceConnectionState.status` `Approved` (case-insensitive);
-    pending, rejected or disconnected connections do not count. Judged on a workspace's default
-    storage and every datastore target in the snapshot; other accounts are skipped. A
-    workspace with a managed network reaches its storage through private endpoints Azure ML
-    creates for it; those appear here too.
+    pending, rejected or disconnected connections do not count. Judged on the storage accounts
+    in the ML dependency scope (`--dependency-scope`). A workspace with a managed network
+    reaches its storage through private endpoints Azure ML creates for it; those appear here
+    too.
 
     ## Why it matters
     Without a private endpoint, compute in your virtual network reaches training data over the
@@ -61,9 +61,6 @@ def storage_private_endpoint(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    users = ml_storage_users(res, ctx)
-    if not users:
-        return skip(NOT_ML_STORAGE)
     approved = approved_private_endpoints(res)
     if approved:
         return passed(f"{len(approved)} approved private endpoint connection(s)")
@@ -74,5 +71,4 @@ def storage_private_endpoint(res: Resource, ctx: Context) -> Verdict:
         path="properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status",
         expected="Approved",
         actual=(total and "none approved") or None,
-        workspaces=users,
     )

@@ -1,5 +1,4 @@
-from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, skip
-from amlaudit.checks import NOT_ML_STORAGE, ml_storage_users
+from amlaudit.api import Context, Resource, Verdict, failed, passed, rule
 
 
 @rule(
@@ -51,9 +50,6 @@ def storage_shared_key_access(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    users = ml_storage_users(res, ctx)
-    if not users:
-        return skip(NOT_ML_STORAGE)
     allowed = res.bool("properties.allowSharedKeyAccess")
     if allowed is False:
         return passed("shared key access is disabled: only Entra ID authorizes requests")
@@ -62,5 +58,4 @@ def storage_shared_key_access(res: Resource, ctx: Context) -> Verdict:
         path="properties.allowSharedKeyAccess",
         expected=False,
         actual=allowed,
-        workspaces=users,
     )
