@@ -84,6 +84,7 @@ def test_baseline_shows_new_findings_first_and_collapses_known_ones(tmp_path: Pa
     listed = [line for line in lines if line.startswith("  - ")]
     assert len(listed) == 5 and all(line.startswith("  - NEW ") for line in listed)
     assert lines[new_at + 2].startswith("HIGH AML001 ")
+    assert lines[new_at + 2].endswith(": 5 resources, fails the gate (--fail-on high)")
     assert (
         "251 failing findings already in the baseline (not listed; --show-baselined lists them)"
         in lines

@@ -15,7 +15,7 @@ from datetime import date
 from typing import TextIO
 
 from amlaudit.api import RuleSpec
-from amlaudit.model import Finding, Severity, Status
+from amlaudit.model import Finding, RuleStatus, Severity, Status
 from amlaudit.reports import ReportSettings
 from amlaudit.result import ScanResult
 from amlaudit.verdict import plural
@@ -45,9 +45,10 @@ def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
     known = [f for f in failing if f.baseline_state == "unchanged"]
     _write_header(result, new, baseline, known, out, paint)
     specs = {spec.id: spec for spec in result.rules}
+    gate = _gate_note(settings)
     if baseline:
         out.write(f"\nNew since the baseline: {plural(len(new), 'failing finding')}\n")
-        _write_rules(new, specs, out, paint, settings.verbose, mark="NEW ")
+        _write_rules(new, specs, out, paint, settings.verbose, mark="NEW ", gate=gate)
         if settings.extra.get("show_baselined"):
             out.write(f"\nAlready in the baseline: {plural(len(known), 'failing finding')}\n")
             _write_rules(known, specs, out, paint, settings.verbose, mark="in baseline: ")
@@ -57,7 +58,7 @@ def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
                 "(not listed; --show-baselined lists them)\n"
             )
     else:
-        _write_rules(failing, specs, out, paint, settings.verbose, mark="")
+        _write_rules(failing, specs, out, paint, settings.verbose, mark="", gate=gate)
     _write_suppressions(result, out, settings.verbose)
     _write_incomplete(result, out)
     _write_unjudged(result, out)
@@ -112,8 +113,10 @@ def _write_rules(
     paint: Paint,
     verbose: bool,
     mark: str,
+    gate: Callable[[RuleSpec], str] | None = None,
 ) -> None:
-    """Findings grouped by rule, worst rule first; at most 10 resources a rule unless -v."""
+    """Findings grouped by rule, worst rule first; at most 10 resources a rule unless -v.
+    `gate` says, per rule, whether its findings here fail the gate."""
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_rule[finding.rule_id].append(finding)
@@ -123,7 +126,7 @@ def _write_rules(
         group = by_rule[rule_id]
         out.write(
             f"\n{paint(spec.severity.value.upper(), spec.severity)} {spec.id} {spec.name}: "
-            f"{plural(len(group), 'resource')}\n  {spec.title}\n"
+            f"{plural(len(group), 'resource')}{gate(spec) if gate else ''}\n  {spec.title}\n"
         )
         shown = group if verbose else group[:MAX_RESOURCES_PER_RULE]
         for finding in shown:
@@ -139,6 +142,21 @@ def _write_rules(
         if fix:
             out.write(f"  fix: {fix}\n")
         out.write(f"  docs: amlaudit explain {spec.id}\n")
+
+
+def _gate_note(settings: ReportSettings) -> Callable[[RuleSpec], str]:
+    """`, fails the gate (--fail-on high)` for rules whose active findings make the exit 1."""
+    fail_on = settings.extra.get("fail_on")
+    preview = bool(settings.extra.get("include_preview"))
+
+    def note(spec: RuleSpec) -> str:
+        if not isinstance(fail_on, Severity) or spec.severity.rank < fail_on.rank:
+            return ""
+        if spec.status is not RuleStatus.STABLE and not preview:
+            return f" ({spec.status.value}: reported, not gating)"
+        return f", fails the gate (--fail-on {fail_on.value})"
+
+    return note
 
 
 def _first_command(fix: str) -> str:
