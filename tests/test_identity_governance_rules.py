@@ -72,6 +72,9 @@ def test_owner_limit_is_an_option(tmp_path: Path) -> None:
         "--config",
         str(config),
         "--allow-empty",
+        # The fixture holds a subscription without an ML workspace: judge it anyway.
+        "--dependency-scope",
+        "all",
         "-o",
         "json",
     )

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from amlaudit.depscope import WORKSPACE_TYPE, ScopeMode
 from amlaudit.model import Status
-from amlaudit.readtrace import fixture_scope
 from amlaudit.registry import find_packs, load_rules
 from amlaudit.scan import scan_snapshot
 from amlaudit.snapshot import load
@@ -41,7 +41,9 @@ def _cases() -> list[tuple[str, Path]]:
 def test_rule_fixture(rule_id: str, path: Path) -> None:
     spec = next(s for s in RULES if s.id == rule_id)
     snapshot = load([str(path)])
-    result = scan_snapshot(snapshot, [spec], dependency_scope=fixture_scope(snapshot))
+    has_workspace = any(r.type.lower() == WORKSPACE_TYPE for r in snapshot.resources)
+    scope = ScopeMode.USED if has_workspace else ScopeMode.ALL
+    result = scan_snapshot(snapshot, [spec], dependency_scope=scope)
     statuses = [f.status for f in result.findings]
     detail = [(f.resource_name, f.status.value, f.message) for f in result.findings]
     kind = path.stem.split("-", 1)[0]

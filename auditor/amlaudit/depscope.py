@@ -96,6 +96,24 @@ WORKSPACE_LIST_REFERENCES: tuple[tuple[str, Usage], ...] = (
     ("containerRegistries", Usage.CONTAINER_REGISTRY),
 )
 ATTACHED_CLUSTER_COMPUTES = ("aks", "kubernetes")
+
+# Every setting the scope is built from, as (type, dotted path): a rule asking who uses a
+# resource depends on these too (read tracing records them; `amlaudit diff` marks a change
+# to one security-relevant).
+SCOPE_READS: tuple[tuple[str, str], ...] = (
+    *((WORKSPACE_TYPE, f"properties.{path}") for path, _ in WORKSPACE_REFERENCES),
+    *((WORKSPACE_TYPE, f"properties.{name}") for name, _ in WORKSPACE_LIST_REFERENCES),
+    (f"{WORKSPACE_TYPE}/datastores", "properties.accountName"),
+    (f"{WORKSPACE_TYPE}/datastores", "properties.subscriptionId"),
+    (f"{WORKSPACE_TYPE}/datastores", "properties.resourceGroup"),
+    (f"{WORKSPACE_TYPE}/connections", "properties.metadata.ResourceId"),
+    (f"{WORKSPACE_TYPE}/connections", "properties.target"),
+    (f"{WORKSPACE_TYPE}/computes", "properties.computeType"),
+    (f"{WORKSPACE_TYPE}/computes", "properties.resourceId"),
+    (APP_INSIGHTS_TYPE, "properties.WorkspaceResourceId"),
+    (DIAGNOSTIC_SETTINGS_TYPE, "properties.workspaceId"),
+    (DIAGNOSTIC_SETTINGS_TYPE, "properties.storageAccountId"),
+)
 # Connection targets given as URLs: the host suffix names the resource type.
 URL_SUFFIXES: tuple[tuple[str, str], ...] = (
     (".blob.core.windows.net", STORAGE_TYPE),

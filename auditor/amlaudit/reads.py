@@ -22,6 +22,8 @@ from importlib.resources import files
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
+from amlaudit.depscope import SCOPE_READS
+
 if TYPE_CHECKING:
     from amlaudit.api import RuleSpec
 
@@ -100,6 +102,15 @@ SELECTING_READS: dict[tuple[str, str], str] = {
         "properties.subnet.id",
     ): "a private endpoint's subnet locates the network its rules judge",
 }
+# Who uses a resource (the dependency scope) is read from these settings: every rule asking
+# it shares them, so they select, never judge.
+SELECTING_READS.update(
+    {
+        (resource_type.lower(), path): "the dependency scope: which workspaces use a resource"
+        for resource_type, path in SCOPE_READS
+        if (resource_type.lower(), path) not in SELECTING_READS
+    }
+)
 
 
 @dataclass(frozen=True, order=True)

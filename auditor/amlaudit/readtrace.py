@@ -22,7 +22,8 @@ from typing import Any
 
 from amlaudit import armid
 from amlaudit.api import Context, RuleSpec, Verdict
-from amlaudit.depscope import WORKSPACE_TYPE, ScopeMode, Usage
+from amlaudit.depscope import SCOPE_READS, Dependency, ScopeMode, Usage
+from amlaudit.model import Finding
 from amlaudit.reads import ReadPath, render
 from amlaudit.resource import Resource
 from amlaudit.scan import scan_snapshot
@@ -206,7 +207,17 @@ class _TracingContext(Context):
     def workspaces_using(
         self, resource: Resource, *usages: Usage, inherited: bool = True
     ) -> list[Resource]:
+        self._record_scope_reads()
         return self._many(super().workspaces_using(resource, *usages, inherited=inherited))
+
+    def uses_of(self, resource: Resource) -> list[Dependency]:
+        self._record_scope_reads()
+        return super().uses_of(resource)
+
+    def _record_scope_reads(self) -> None:
+        """Who uses a resource is computed from the settings the dependency scope reads."""
+        for resource_type, path in SCOPE_READS:
+            self._recorder.reads.add(((resource_type, "", ""), path))
 
 
 def _traced(spec: RuleSpec, recorder: _Recorder) -> RuleSpec:
@@ -231,14 +242,6 @@ def deepest(reads: Reads) -> Reads:
     }
 
 
-def fixture_scope(snapshot: Snapshot) -> ScopeMode:
-    """The dependency scope a rule fixture runs under: `used` when it holds an ML workspace
-    (an unused resource beside it proves it is not judged), else `all` (the fixture holds only
-    the judged resource, to prove the rule's own judgement)."""
-    has_workspace = any(r.type.lower() == WORKSPACE_TYPE for r in snapshot.resources)
-    return ScopeMode.USED if has_workspace else ScopeMode.ALL
-
-
 def fixture_paths(fixtures: Path, rule_id: str) -> list[Path]:
     return sorted((fixtures / rule_id).glob("*.json"))
 
@@ -253,15 +256,9 @@ def trace_rule(
     traced = _traced(spec, recorder)
     for path in fixtures:
         snapshot = load([str(path)])
-        scope = fixture_scope(snapshot)
-        plain = [
-            (f.resource_id, f.status)
-            for f in scan_snapshot(snapshot, [spec], dependency_scope=scope).findings
-        ]
-        seen = [
-            (f.resource_id, f.status)
-            for f in scan_snapshot(snapshot, [traced], dependency_scope=scope).findings
-        ]
+        # A rule's fixtures judge it alone, whether or not a workspace uses the resource.
+        plain = [(f.resource_id, f.status) for f in _scan(snapshot, spec)]
+        seen = [(f.resource_id, f.status) for f in _scan(snapshot, traced)]
         if plain != seen:
             raise RuntimeError(f"tracing changed the verdicts of {spec.id} on {path.name}")
     names = casing if casing is not None else _casing([spec])
@@ -269,6 +266,10 @@ def trace_rule(
         ReadPath(names.get(kind, kind), path, names.get(on, on), name)
         for (kind, on, name), path in deepest(recorder.reads)
     )
+
+
+def _scan(snapshot: Snapshot, spec: RuleSpec) -> list[Finding]:
+    return scan_snapshot(snapshot, [spec], dependency_scope=ScopeMode.ALL).findings
 
 
 def _casing(rules: Sequence[RuleSpec]) -> dict[str, str]:

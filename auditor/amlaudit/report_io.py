@@ -81,6 +81,8 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
     workspaces: dict[str, dict[str, Any]] = {}
     warnings: list[str] = []
     generated: list[datetime] = []
+    # Shards partition the estate, so what each left out of scope adds up.
+    out_of_scope: dict[str, int] = {}
     for path in paths:
         document = read_report(path)
         try:
@@ -111,6 +113,8 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
                     )
                 )
             warnings.extend(document.get("warnings", []))
+            for kind, count in document["summary"].get("out_of_scope", {}).items():
+                out_of_scope[kind] = out_of_scope.get(kind, 0) + int(count)
             generated.append(
                 datetime.fromisoformat(document["generated_at"].replace("Z", "+00:00"))
             )
@@ -128,4 +132,5 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
         workspaces=sorted(workspaces.values(), key=lambda w: str(w["id"]).lower()),
         generated_at=max(generated),
         warnings=sorted(set(warnings)),
+        out_of_scope=dict(sorted(out_of_scope.items())),
     )
