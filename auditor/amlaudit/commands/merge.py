@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from functools import partial
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -65,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("cannot merge SARIF files with JSON reports: merge each kind separately")
     outputs = parse_outputs(args.output or ["json"], list(FORMATS))
     if kinds == {True}:
+        from amlaudit.output import is_file_output, verdict_stream
         from amlaudit.sarif_merge import merge_sarif
         from amlaudit.verdict import plural
 
@@ -78,11 +78,12 @@ def run(args: argparse.Namespace) -> int:
 
         for output in outputs:
             write_text(output.path, write_sarif)
-        written = [o.path for o in outputs if not o.to_stdout]
+        written = [o.path for o in outputs if is_file_output(o)]
         print(
-            f"amlaudit merge: merged {plural(len(args.reports), 'SARIF file')}, not gated (run amlaudit "
-            "gate on the merged SARIF)" + (f"; wrote {', '.join(written)}" if written else ""),
-            file=sys.stderr if len(written) < len(outputs) else sys.stdout,
+            f"amlaudit merge: merged {plural(len(args.reports), 'SARIF file')}, not gated (run "
+            "amlaudit gate on the merged SARIF)"
+            + (f"; wrote {', '.join(written)}" if written else ""),
+            file=verdict_stream(outputs),
         )
         return 0
     from amlaudit.report_io import merge_reports
@@ -96,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_verdict(result: ScanResult, outputs: list[OutputSpec]) -> None:
     from amlaudit.gate import GatePolicy
+    from amlaudit.output import is_file_output, verdict_stream
     from amlaudit.verdict import judge, verdict_line
 
     outcome = judge(
@@ -107,10 +109,10 @@ def _print_verdict(result: ScanResult, outputs: list[OutputSpec]) -> None:
     line = verdict_line(
         "merge",
         outcome,
-        [o.path for o in outputs if not o.to_stdout],
+        [o.path for o in outputs if is_file_output(o)],
         not_gated="merge does not gate: run amlaudit gate on the merged JSON",
     )
-    print(line, file=sys.stderr if any(o.to_stdout for o in outputs) else sys.stdout)
+    print(line, file=verdict_stream(outputs))
 
 
 def _render(render: Renderer, result: ScanResult, stream: TextIO) -> None:

@@ -112,7 +112,13 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from amlaudit.gate import GatePolicy, parse_fail_on
     from amlaudit.model import Severity
-    from amlaudit.output import check_not_inputs, parse_outputs, write_text
+    from amlaudit.output import (
+        check_not_inputs,
+        is_file_output,
+        parse_outputs,
+        verdict_stream,
+        write_text,
+    )
     from amlaudit.registry import find_packs, load_rules
     from amlaudit.reports import FORMATS, ReportSettings, renderer
     from amlaudit.scan import ScanRequest, run_scan
@@ -200,9 +206,8 @@ def run(args: argparse.Namespace) -> int:
         no_workspace=not result.workspaces and not allow_empty,
         baseline=baseline,
     )
-    written = [o.path for o in outputs if not o.to_stdout]
-    stream = sys.stderr if any(o.to_stdout for o in outputs) else sys.stdout
-    print(verdict_line("scan", outcome, written), file=stream)
+    written = [o.path for o in outputs if is_file_output(o)]
+    print(verdict_line("scan", outcome, written), file=verdict_stream(outputs))
     return outcome.code
 
 
