@@ -75,7 +75,10 @@ def test_new_rule_scaffold_loads_as_a_rule_pack(tmp_path: Path) -> None:
     assert run.code == 0, run.stderr
     module = tmp_path / "auditor/amlaudit/rules/example/example_setting.py"
     assert module.is_file()
-    assert 'status="preview"' in module.read_text() and 'since="0.2.0"' in module.read_text()
+    from amlaudit.commands.new_rule import next_minor
+
+    assert 'status="preview"' in module.read_text()
+    assert f'since="{next_minor()}"' in module.read_text()
     assert "python reports/generate.py" in run.stdout
     assert json.loads((tmp_path / "fixtures/rules/AML990/pass.json").read_text())
     listed = run_cli("rules", "--rules-path", str(module.parent), "--format", "json")
@@ -112,7 +115,7 @@ def test_scaffolded_module_names_follow_the_setting() -> None:
 
 def test_new_rule_keeps_ids_in_their_family_block(tmp_path: Path) -> None:
     run = run_cli(
-        "new-rule", "AML230", "workspace-thing-missing", "--family", "workspace",
+        "new-rule", "AML239", "workspace-thing-missing", "--family", "workspace",
         "--resource-type", "Microsoft.MachineLearningServices/workspaces", "--root", str(tmp_path),
     )  # fmt: skip
     assert run.code == 2 and "outside the workspace family's IDs (AML001-AML019)" in run.stderr

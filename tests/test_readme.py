@@ -28,9 +28,6 @@ def test_the_family_id_table_is_the_scaffolders() -> None:
     assert table == expected
 
 
-def test_the_changelog_announces_every_rule_added_after_0_1_0() -> None:
-    later = [spec.id for spec in RULES if spec.since != "0.1.0"]
-    missing = [rule_id for rule_id in later if rule_id not in CHANGELOG]
-    assert not missing, f"rules the CHANGELOG does not name: {missing}"
+def test_the_changelog_counts_the_rules_of_0_1_0() -> None:
     first = sum(1 for spec in RULES if spec.since == "0.1.0")
     assert re.search(rf"\b{first} rules \(AML001", CHANGELOG), "the 0.1.0 rule count"

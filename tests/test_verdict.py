@@ -18,13 +18,20 @@ DEMO = str(FIXTURES / "demo.json")
 TWINS = FIXTURES / "display" / "twins.json"
 
 
-def _failing(report: Path, at_least: str = "info") -> int:
+def _failing(report: Path, at_least: str | None = None) -> int:
+    """Failing findings of the report; with `at_least`, those that gate at that threshold
+    (stable rules only: preview rules report without gating)."""
     rank = ["info", "low", "medium", "high", "critical"]
-    findings = json.loads(report.read_text("utf-8"))["findings"]
+    document = json.loads(report.read_text("utf-8"))
+    stable = {r["id"] for r in document["rules"] if r["status"] == "stable"}
     return sum(
         1
-        for f in findings
-        if f["status"] == "fail" and rank.index(f["severity"]) >= rank.index(at_least)
+        for f in document["findings"]
+        if f["status"] == "fail"
+        and (
+            at_least is None
+            or (f["rule_id"] in stable and rank.index(f["severity"]) >= rank.index(at_least))
+        )
     )
 
 

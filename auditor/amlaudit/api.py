@@ -390,6 +390,12 @@ class Context:
         self._declared("Microsoft.MachineLearningServices/workspaces")
         return self.index.dependency_scope.dependents(resource, usages, inherited)
 
+    def dependencies_of(self, workspace: Resource, *usages: Usage) -> list[Dependency]:
+        """What a workspace uses (present in the input or not; a project's inherited uses carry
+        `via`), only through `usages` when given: the storage its payload logs land in."""
+        found = self.index.dependency_scope.dependencies_of(workspace)
+        return [d for d in found if not usages or d.usage in usages]
+
     def uses_of(self, resource: Resource) -> list[Dependency]:
         """Every use of this resource by an ML workspace, with how it is used (a project's
         uses inherited from its hub carry `via`)."""

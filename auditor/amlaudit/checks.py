@@ -454,3 +454,11 @@ def ingestion_and_query_private(res: Resource) -> Verdict:
     if not open_paths:
         return passed("public ingestion and query access are disabled")
     return failed(f"public network access is open for {' and '.join(open_paths)}", *evidence)
+
+
+def aks_addon(res: Resource, name: str) -> dict[str, object]:
+    """An AKS add-on profile: an entry of `properties.addonProfiles`, whatever the casing of its key."""
+    for key, body in res.dict("properties.addonProfiles").items():
+        if str(key).lower() == name.lower() and isinstance(body, dict):
+            return body
+    return {}

@@ -62,6 +62,42 @@ SELECTING_READS: dict[tuple[str, str], str] = {
         "properties.datastoreType",
     ): "datastore rules apply to some datastore types only",
     (
+        "microsoft.machinelearningservices/workspaces/datastores",
+        "properties.dataStoreType",
+    ): "the v1 datastore shape (2020-05-01-preview) is told apart from v2 by this field",
+    (
+        "microsoft.machinelearningservices/workspaces/services",
+        "properties.computeType",
+    ): "v1 web-service rules apply to some compute types (ACI, AKS) only",
+    (
+        "microsoft.machinelearningservices/workspaces/onlineendpoints",
+        "properties.traffic",
+    ): "a deployment receiving traffic is a production deployment",
+    (
+        "microsoft.machinelearningservices/workspaces/schedules",
+        "properties.action.actionType",
+    ): "only CreateMonitor schedules are model monitors",
+    (
+        "microsoft.eventgrid/systemtopics",
+        "properties.source",
+    ): "a system topic names the workspace whose events it carries",
+    (
+        "microsoft.eventgrid/systemtopics",
+        "properties.topicType",
+    ): "only system topics of ML workspaces are judged",
+    (
+        "microsoft.eventgrid/eventsubscriptions",
+        "properties.destination.endpointType",
+    ): "event-subscription rules apply to some destination types only",
+    (
+        "microsoft.eventgrid/systemtopics/eventsubscriptions",
+        "properties.destination.endpointType",
+    ): "event-subscription rules apply to some destination types only",
+    (
+        "microsoft.eventgrid/systemtopics/eventsubscriptions",
+        "properties.deliveryWithResourceIdentity.destination.endpointType",
+    ): "event-subscription rules apply to some destination types only",
+    (
         "microsoft.machinelearningservices/workspaces/outboundrules",
         "properties.type",
     ): "outbound-rule rules apply to some rule types only",

@@ -61,12 +61,26 @@ _SECRET_KEYS = frozenset(
         "sharedaccesssignature",
         "adminusersshprivatekey",
         "sshprivatekey",
+        # v1 web services (ACI TLS) and v1 AKS inference clusters (`sslConfiguration`).
+        "cert",
+        "sslcertificate",
+        "sslkey",
+        # Event Grid webhooks: GET returns only `endpointBaseUrl`; the full URL carries a key.
+        "endpointurl",
     }
 )
 # Objects whose every string value (except type discriminators) is secret: datastore
 # `credentials`, compute `userAccountCredentials`, listKeys-style `keys` arrays.
+# `environmentVariables` (v1 web-service images, deployments) routinely carry keys and tokens.
 _SECRET_CONTAINERS = frozenset(
-    {"secrets", "usercredentials", "keys", "credentials", "useraccountcredentials"}
+    {
+        "secrets",
+        "usercredentials",
+        "keys",
+        "credentials",
+        "useraccountcredentials",
+        "environmentvariables",
+    }
 )
 _SECRET_SUFFIXES = (
     "password",
@@ -139,7 +153,9 @@ def scrub_text(text: str) -> str:
 
 # A date-time under a secret-sounding key is metadata, not a secret: storage accounts report
 # `keyCreationTime: {key1: "2025-01-01T00:00:00Z"}`, which rotation audits need.
-_TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_TIMESTAMP_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+)
 
 
 def redact_tree(value: Any, path: str = "", in_container: bool = False) -> tuple[Any, list[str]]:
@@ -176,8 +192,12 @@ def _walk(value: Any, path: str, in_container: bool, found: list[str]) -> Any:
             new = _walk(
                 item,
                 child_path,
-                # An object or array under a secret name (`password: {value: ...}`) is secret.
-                in_container or secret_key or key_text.lower() in _SECRET_CONTAINERS,
+                # An object or array under a secret name (`password: {value: ...}`) is secret,
+                # as is an object that says so (Event Grid `deliveryAttributeMappings`).
+                in_container
+                or secret_key
+                or key_text.lower() in _SECRET_CONTAINERS
+                or (isinstance(item, dict) and item.get("isSecret") is True),
                 found,
             )
             changed |= new is not item

@@ -218,6 +218,20 @@ def apply_suppressions(
     return warnings
 
 
+EXPIRING_DAYS = 30
+
+
+def ending(
+    entries: Iterable[SuppressionEntry], today: date, within: int = EXPIRING_DAYS
+) -> list[tuple[SuppressionEntry, int]]:
+    """Entries expired or expiring within `within` days, soonest first, with days left
+    (negative: expired). Reports show them in a section of their own."""
+    found = [(e, (e.expires - today).days) for e in entries]
+    return sorted(
+        ((e, days) for e, days in found if days <= within), key=lambda p: (p[1], p[0].where)
+    )
+
+
 @dataclass(frozen=True)
 class Applied:
     """What applying the suppressions left to report: warnings, and every entry (reports show

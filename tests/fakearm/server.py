@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import trustme
 
+from amlaudit import armid
 from fakearm.estate import FakeEstate, Missing
 from fakearm.faults import Fault, Faults
 
@@ -42,8 +43,15 @@ class FakeArm:
         extra_subscriptions: Sequence[str] = (),
         management_groups: dict[str, list[str]] | None = None,
         graph_quota: int | None = None,
+        shapes: dict[str, list[dict[str, Any]]] | None = None,
     ) -> None:
         self.estate = FakeEstate(resources, extra_subscriptions, management_groups)
+        # api-version -> resources as that version shows them: they replace the current shape
+        # of the same ID, or exist only there (v1 datastores at 2020-05-01-preview).
+        self.shapes = {
+            version: {armid.key(r["id"]): r for r in items}
+            for version, items in (shapes or {}).items()
+        }
         self.faults = Faults()
         self.page_size = page_size
         self.graph_quota = graph_quota
@@ -82,6 +90,23 @@ class FakeArm:
     def record(self, entry: RequestRecord) -> None:
         with self._lock:
             self.log.append(entry)
+
+    def shaped(
+        self, found: dict[str, Any] | list[dict[str, Any]], path: str, version: str
+    ) -> dict[str, Any] | list[dict[str, Any]]:
+        """What an api-version returns: its own shapes first, then the current ones."""
+        own = self.shapes.get(version, {})
+        if not own:
+            return found
+        if isinstance(found, dict):
+            return own.get(armid.key(found["id"]), found)
+        out = [own.get(armid.key(r["id"]), r) for r in found]
+        seen = {armid.key(r["id"]) for r in out}
+        collection = armid.key(path)
+        out += [
+            r for k, r in sorted(own.items()) if k not in seen and k.rsplit("/", 1)[0] == collection
+        ]
+        return out
 
     def writes(self) -> list[RequestRecord]:
         """Every request that is not a GET or a Resource Graph query."""
@@ -186,7 +211,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not params.get("api-version"):
             return self._error(400, "MissingApiVersionParameter", "api-version is required")
         try:
-            found = fake.estate.get(path, params)
+            found = fake.shaped(fake.estate.get(path, params), path, params["api-version"])
         except Missing as exc:
             return self._error(404, "ResourceNotFound", f"{exc} was not found")
         if isinstance(found, dict):

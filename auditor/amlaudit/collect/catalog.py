@@ -12,6 +12,11 @@ from __future__ import annotations
 from amlaudit.collect.recipes import WORKSPACE, Recipe, Reference, at
 
 ML = "2025-12-01"
+# The only api-version the RP manifest still registers for v1 web services, and the only one
+# whose datastore list returns v1 SQL/PostgreSQL/MySQL datastores. Not verified against Azure
+# here: a 4xx on it is recorded as a collection error (not collectable), never as "none".
+ML_V1 = "2020-05-01-preview"
+EVENT_GRID = "2025-02-15"
 NETWORK = "2026-03-01"
 POLICY = "2026-06-01"
 GRAPH_API_VERSION = "2022-10-01"
@@ -55,12 +60,41 @@ CATALOG: tuple[Recipe, ...] = (
             "onlineEndpoints",
             "batchEndpoints",
             "serverlessEndpoints",
-            "datastores",
             "connections",
             "outboundRules",
             "privateEndpointConnections",
         )
     ),
+    Recipe(
+        "Microsoft.MachineLearningServices/workspaces/datastores",
+        ML,
+        child_of="Microsoft.MachineLearningServices/workspaces",
+        legacy_version=ML_V1,
+    ),
+    # Model monitors and other schedules; model containers and versions (provenance).
+    _ml("schedules"),
+    _ml("models"),
+    _ml("versions", "workspaces/models"),
+    Recipe(
+        "Microsoft.MachineLearningServices/workspaces/services",
+        ML_V1,
+        child_of="Microsoft.MachineLearningServices/workspaces",
+    ),
+    # Event Grid: the system topic of each ML workspace, its subscriptions, and subscriptions
+    # created on the workspace as extension resources. The webhook's full URL is only returned
+    # by the getFullUrl action, which is never called.
+    Recipe(
+        "Microsoft.EventGrid/systemTopics",
+        EVENT_GRID,
+        listed=True,
+        keep_where=("properties.topicType", "Microsoft.MachineLearningServices.Workspaces"),
+    ),
+    Recipe(
+        "Microsoft.EventGrid/systemTopics/eventSubscriptions",
+        EVENT_GRID,
+        child_of="Microsoft.EventGrid/systemTopics",
+    ),
+    Recipe("Microsoft.EventGrid/eventSubscriptions", EVENT_GRID, extension_on=(_WS,)),
     # Preview API only; the same rules also come from the stable `workspaces/outboundRules`.
     Recipe(
         "Microsoft.MachineLearningServices/workspaces/managedNetworks/outboundRules",
@@ -82,8 +116,10 @@ CATALOG: tuple[Recipe, ...] = (
             ),
         ),
     ),
-    # Key metadata only (ARM's key list never returns key material); one list per vault.
+    # Key and secret metadata only: ARM's key list never returns key material and its secret
+    # list never returns a secret's value (only the data plane does); one list per vault.
     Recipe("Microsoft.KeyVault/vaults/keys", "2026-05-15", child_of="Microsoft.KeyVault/vaults"),
+    Recipe("Microsoft.KeyVault/vaults/secrets", "2026-05-15", child_of="Microsoft.KeyVault/vaults"),
     Recipe(
         "Microsoft.Storage/storageAccounts",
         "2026-09-01",
@@ -92,6 +128,11 @@ CATALOG: tuple[Recipe, ...] = (
     ),
     Recipe(
         "Microsoft.Storage/storageAccounts/blobServices",
+        "2026-09-01",
+        child_of="Microsoft.Storage/storageAccounts",
+    ),
+    Recipe(
+        "Microsoft.Storage/storageAccounts/fileServices",
         "2026-09-01",
         child_of="Microsoft.Storage/storageAccounts",
     ),

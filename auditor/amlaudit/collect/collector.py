@@ -63,6 +63,7 @@ class Collector:
         self._timed_out = False
         self._sub_failures: dict[str, ScanError] = {}
         self._narrowed: set[str] = set()
+        self._legacy_items: set[str] = set()  # IDs stored from a legacy_version listing
         recipes = list(plan.recipes.values())
         self._children = _group(recipes, lambda r: [r.child_of.lower()] if r.child_of else [])
         self._extensions = _group(recipes, lambda r: [t.lower() for t in r.extension_on])
@@ -217,14 +218,25 @@ class Collector:
                 )
             )
             return
+        if not task.recipe.keeps(item):
+            return
         key = armid.key(resource_id)
         if key in self.resources:
+            if key in self._legacy_items and not task.legacy:
+                self._legacy_items.discard(key)  # the current api-version's shape wins
+                self.resources[key] = item
             return
         self.resources[key] = item
+        if task.legacy:
+            self._legacy_items.add(key)
         type_key = str(item.get("type") or task.recipe.type).lower()
         depth = task.depth + 1
         for recipe in self._children.get(type_key, []):
-            self._submit(Task(f"{resource_id}/{recipe.segment}", recipe, resource_id, depth))
+            path = f"{resource_id}/{recipe.segment}"
+            self._submit(Task(path, recipe, resource_id, depth))
+            if recipe.legacy_version:
+                older = replace(recipe, api_version=recipe.legacy_version, legacy_version=None)
+                self._submit(Task(path, older, resource_id, depth, legacy=True))
         for recipe in self._extensions.get(type_key, []):
             path = f"{resource_id}/providers/{recipe.type}"
             self._submit(Task(path, recipe, resource_id, depth))

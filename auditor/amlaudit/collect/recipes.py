@@ -61,6 +61,12 @@ class Recipe:
     referenced_by: tuple[Reference, ...] = field(default=())
     child_path: str | None = None  # when the child collection is not `{parent}/{last segment}`
     optional: bool = False  # a preview API: a 400/404 means "not offered here", not a gap
+    # Keep only listed items whose string at this dotted path equals the value (any case):
+    # system topics of ML workspaces, not every storage account's topic.
+    keep_where: tuple[str, str] | None = None
+    # An older api-version listed as well, for shapes only it returns (v1 SQL datastores).
+    # Its items never replace what the current version returned for the same ID.
+    legacy_version: str | None = None
 
     @property
     def key(self) -> str:
@@ -69,6 +75,15 @@ class Recipe:
     @property
     def segment(self) -> str:
         return self.child_path or self.type.rsplit("/", 1)[1]
+
+    def keeps(self, item: dict[str, Any]) -> bool:
+        if self.keep_where is None:
+            return True
+        path, wanted = self.keep_where
+        node: Any = item
+        for part in path.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        return isinstance(node, str) and node.lower() == wanted.lower()
 
     def prerequisites(self) -> set[str]:
         needs = {WORKSPACE}

@@ -26,11 +26,13 @@ class Task:
     listing: tuple[str, str] | None = None  # (type, scope) of a listed recipe
     store: bool = True
     url: str | None = None  # a later page: the nextLink to read
+    legacy: bool = False  # listed at the recipe's legacy_version (the recipe carries it)
 
     @property
     def operation(self) -> str:
         verb = "get" if self.single else "list"
-        return f"{verb} {self.recipe.type}" + (f" ({self.query})" if self.query else "")
+        detail = self.query or (f"api-version {self.recipe.api_version}" if self.legacy else "")
+        return f"{verb} {self.recipe.type}" + (f" ({detail})" if detail else "")
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ FAMILY_RANGES: dict[str, tuple[int, int]] = {
     "identity": (160, 179),
     "governance": (180, 199),
     "cost": (200, 209),
-    "crossresource": (210, 229),
+    "crossresource": (210, 219),
+    "lifecycle": (220, 249),
 }
 REGENERATE = "python reports/generate.py"
 FAST_TESTS = (

@@ -14,9 +14,8 @@ from amlaudit.errors import UsageError
 from amlaudit.gate import GatePolicy, parse_fail_on
 from amlaudit.model import Finding, Severity
 from amlaudit.result import ScanResult
+from amlaudit.suppress import EXPIRING_DAYS
 from amlaudit.verdict import GateOutcome, judge
-
-EXPIRING_DAYS = 30
 
 
 def verdict(result: ScanResult, extra: dict[str, Any]) -> GateOutcome:

@@ -18,6 +18,7 @@ from amlaudit.api import RuleSpec
 from amlaudit.model import Finding, RuleStatus, Severity, Status
 from amlaudit.reports import ReportSettings
 from amlaudit.result import ScanResult
+from amlaudit.suppress import EXPIRING_DAYS, ending
 from amlaudit.verdict import plural
 
 _COLORS = {
@@ -30,7 +31,6 @@ _COLORS = {
 _RESET = "\033[0m"
 MAX_RESOURCES_PER_RULE = 10
 MAX_LISTED = 20
-EXPIRING_DAYS = 30
 
 Paint = Callable[[str, Severity], str]
 
@@ -204,15 +204,14 @@ def _write_suppressions(result: ScanResult, out: TextIO, verbose: bool) -> None:
             )
         if len(ordered) > len(shown):
             out.write(f"  ... and {len(ordered) - len(shown):,} more (-v lists them)\n")
-    ending = [e for e in result.suppression_entries if (e.expires - today).days <= EXPIRING_DAYS]
-    if not ending:
+    closing = ending(result.suppression_entries, today)
+    if not closing:
         return
     out.write(
         f"\nSuppressions expired or expiring within {EXPIRING_DAYS} days: "
-        f"{plural(len(ending), 'entry', 'entries')}\n"
+        f"{plural(len(closing), 'entry', 'entries')}\n"
     )
-    for entry in sorted(ending, key=lambda e: (e.expires, e.where)):
-        days = (entry.expires - today).days
+    for entry, days in closing:
         when = (
             f"EXPIRED on {entry.expires}, no longer suppresses"
             if days < 0

@@ -1,4 +1,4 @@
-from amlaudit.api import Context, DataError, Resource, Verdict, failed, passed, rule, same
+from amlaudit.api import Context, DataError, Resource, Verdict, failed, passed, rule, same, skip
 
 _LABELS = {
     "accountkey": "storage account key",
@@ -35,7 +35,9 @@ def datastore_credentials(res: Resource, ctx: Context) -> Verdict:
     passes; `AccountKey`, `Sas`, `ServicePrincipal`, `Certificate` or any other stored
     credential fails. A datastore without `credentials` cannot be judged and is an error. No
     built-in Azure Policy covers datastores. The system datastores (`workspaceblobstore`,
-    `workspacefilestore`) follow the workspace's `systemDatastoresAuthMode` (AML009).
+    `workspacefilestore`) follow the workspace's `systemDatastoresAuthMode` (AML009). The v1
+    shape listed at api-version 2020-05-01-preview (`properties.dataStoreType`, capital S) is
+    skipped: AML244 judges its database credentials.
 
     ## Why it matters
     A credential-based datastore keeps an account key, SAS token or client secret in the
@@ -71,6 +73,8 @@ def datastore_credentials(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
+    if res.has("properties.dataStoreType") and not res.has("properties.credentials"):
+        return skip("v1 datastore shape (judged by AML244)")
     kind = res.str("properties.credentials.credentialsType")
     store = res.str("properties.datastoreType") or "datastore"
     if not kind:
