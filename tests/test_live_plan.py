@@ -29,15 +29,12 @@ def test_catalog_pins_one_api_version_per_type() -> None:
     assert len(keys) == len(set(keys))
     assert all(recipe.api_version[:4].isdigit() for recipe in CATALOG)
     v1_services = f"{ML}/services"
-    assert {
-        r.api_version
-        for r in CATALOG
-        if r.type.startswith(ML) and not r.optional and r.type != v1_services
-    } == {"2025-12-01"}
+    assert {r.api_version for r in CATALOG if r.type.startswith(ML) and r.type != v1_services} == {
+        "2025-12-01"
+    }
     # v1 shapes: only the one api-version that still lists them, pinned on purpose.
     assert recipe_for(v1_services).api_version == ML_V1  # type: ignore[union-attr]
     assert recipe_for(f"{ML}/datastores").legacy_version == ML_V1  # type: ignore[union-attr]
-    assert not recipe_for(v1_services).optional  # type: ignore[union-attr]  # a 4xx is a gap
 
 
 def test_plan_brings_what_is_needed_to_find_a_type() -> None:

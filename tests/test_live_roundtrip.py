@@ -33,6 +33,7 @@ ROUND_TRIP = [
     "rules/AML001/fail.json",
     "rules/AML010/pass.json",
     "rules/AML010/fail-logs-disabled.json",
+    "rules/AML011/fail-v2-child-broad-domain.json",
 ]
 
 
@@ -90,10 +91,7 @@ def test_live_scan_matches_snapshot_scan(name: str, tmp_path: Path) -> None:
     assert log and all(r.authorization == "Bearer fake-token" for r in log)
     assert all("api-version=" in r.query for r in log if r.method == "GET")
     ml = [
-        r
-        for r in log
-        if armid.split_scope(r.path)[1][:1] == ["Microsoft.MachineLearningServices"]
-        and "/managednetworks/" not in r.path.lower()  # preview-only API, see plan.py
+        r for r in log if armid.split_scope(r.path)[1][:1] == ["Microsoft.MachineLearningServices"]
     ]
     # v1 web services and v1 datastores are listed at the one api-version that returns them.
     v1 = [r for r in ml if "api-version=2020-05-01-preview" in r.query]
@@ -190,3 +188,36 @@ def test_export_is_byte_stable(tmp_path: Path, monkeypatch: Any, capsys: Any) ->
             assert run.code == 0, run.stderr
             outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_managed_network_is_read_at_the_stable_version_and_no_preview_is_sent(
+    tmp_path: Path,
+) -> None:
+    """The `managedNetworks/default` resource (stable 2025-12-01 `getManagedNetworkV2.json`
+    shape) is collected and judged; 0.1.0 asked for its outbound rules at 2026-03-15-preview
+    and never fetched the resource itself. A workspace without one answers 404: no error. (The
+    v1 lifecycle rules list v1 shapes at 2020-05-01-preview on purpose; they are not selected.)"""
+    resources = fixture_resources("rules/AML011/fail-v2-child-broad-domain.json")
+    with serving(resources, tmp_path) as arm:
+        run = live(
+            arm,
+            "scan",
+            "--select",
+            "AML004,AML011,AML012,AML021,AML024,AML043",
+            "-o",
+            "json",
+            subscriptions=subscriptions_of(resources),
+        )
+        log = list(arm.log)
+    report = json.loads(run.stdout)
+    assert report["errors"] == []
+    aml011 = [f for f in report["findings"] if f["rule_id"] == "AML011"]
+    assert [f["status"] for f in aml011] == ["fail"], aml011
+    assert aml011[0]["evidence"][0]["path"].startswith("managedNetworks/default: ")
+    network = [r for r in log if r.path.lower().endswith("/managednetworks/default")]
+    assert network and all("api-version=2025-12-01" in r.query for r in network)
+    ml = [
+        r for r in log if armid.split_scope(r.path)[1][:1] == ["Microsoft.MachineLearningServices"]
+    ]
+    assert ml and not [r for r in ml if "preview" in r.query.lower()]
+    assert not [r for r in log if "/outboundrules" in r.path.lower() and "preview" in r.query]

@@ -20,11 +20,16 @@ from amlaudit.depscope import WORKSPACE_TYPE, ScopeMode
 from amlaudit.model import Status
 from amlaudit.registry import find_packs, load_rules
 from amlaudit.scan import scan_snapshot
-from amlaudit.snapshot import load
+from amlaudit.snapshot import Snapshot, load
 from conftest import FIXTURES
 
 RULES = load_rules(find_packs(use_entry_points=False))
 RULE_DIR = FIXTURES / "rules"
+
+
+def _scope(snapshot: Snapshot) -> ScopeMode:
+    has_workspace = any(r.type.lower() == WORKSPACE_TYPE for r in snapshot.resources)
+    return ScopeMode.USED if has_workspace else ScopeMode.ALL
 
 
 def _cases() -> list[tuple[str, Path]]:
@@ -41,9 +46,7 @@ def _cases() -> list[tuple[str, Path]]:
 def test_rule_fixture(rule_id: str, path: Path) -> None:
     spec = next(s for s in RULES if s.id == rule_id)
     snapshot = load([str(path)])
-    has_workspace = any(r.type.lower() == WORKSPACE_TYPE for r in snapshot.resources)
-    scope = ScopeMode.USED if has_workspace else ScopeMode.ALL
-    result = scan_snapshot(snapshot, [spec], dependency_scope=scope)
+    result = scan_snapshot(snapshot, [spec], dependency_scope=_scope(snapshot))
     statuses = [f.status for f in result.findings]
     detail = [(f.resource_name, f.status.value, f.message) for f in result.findings]
     kind = path.stem.split("-", 1)[0]

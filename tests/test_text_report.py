@@ -30,6 +30,7 @@ def test_referenced_resource_outside_snapshot_is_listed_not_silent(tmp_path: Pat
         "location": "westeurope",
         "properties": {
             "publicNetworkAccess": "Disabled",
+            "managedNetwork": {"isolationMode": "Disabled"},
             "encryption": {
                 "status": "Enabled",
                 "keyVaultProperties": {

@@ -8,18 +8,19 @@ from __future__ import annotations
 import ipaddress
 import re
 import weakref
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from amlaudit import armid
 from amlaudit.api import Context, Evidence, Verdict, failed, item_get, one_of, passed, same
+from amlaudit.audit_categories import AuditCategories, audit_categories
 from amlaudit.depscope import is_project
 from amlaudit.index import SnapshotIndex
 from amlaudit.resource import DataError, Resource
 from amlaudit.result import scan_time
 
 DIAGNOSTIC_SETTINGS = "Microsoft.Insights/diagnosticSettings"
-AUDIT_GROUPS = ("audit", "alllogs")
 
 _DURATION_RE = re.compile(
     r"^P(?:(?P<days>\d+(?:\.\d+)?)D)?"
@@ -72,21 +73,37 @@ def enabled_log_entries(setting: Resource) -> list[dict[str, Any]]:
 
 
 def diagnostic_logs_verdict(res: Resource | str, ctx: Context, what: str) -> Verdict:
-    """Pass when a diagnostic setting sends resource logs (audit or all categories) somewhere.
+    """Pass when a diagnostic setting sends the resource's audit logs somewhere.
 
-    Mirrors the AuditIfNotExists built-ins: a setting with at least one enabled log category
-    or category group and a destination counts. A missing setting is a fail: a snapshot is
+    Mirrors the AuditIfNotExists built-ins (a setting with enabled logs and a destination), and
+    counts only the categories or groups the audit-category table lists for the resource type
+    (amlaudit.audit_categories): a vault sending only `AzurePolicyEvaluationDetails` fails, with
+    what it sends and what is missing as evidence. A missing setting is a fail: a snapshot is
     complete for its scope unless its errors say otherwise (then Context raises).
     """
+    scope = res if isinstance(res, str) else res.id
+    table = audit_categories(
+        (res.type if isinstance(res, Resource) else armid.type_from_id(scope)) or ""
+    )
     settings = ctx.extensions(res, DIAGNOSTIC_SETTINGS)
+    sent: set[str] = set()
     for setting in settings:
         entries = enabled_log_entries(setting)
-        if entries:
-            names = sorted(str(e.get("categoryGroup") or e.get("category") or "?") for e in entries)
+        names = sorted(_log_name(e) for e in entries if _counts(table, e))
+        if names:
             return passed(
                 f"diagnostic setting '{setting.name}' sends {', '.join(names)} logs",
                 Evidence(f"{DIAGNOSTIC_SETTINGS}/{setting.name}", "enabled logs", names),
             )
+        sent.update(_log_name(e) for e in entries)
+    if sent:
+        return failed(
+            f"{what}'s diagnostic settings send {', '.join(sorted(sent))} logs but no audit "
+            f"log: {table.expected()} is missing",
+            path=f"{DIAGNOSTIC_SETTINGS}: properties.logs",
+            expected=table.expected(),
+            actual=sorted(sent),
+        )
     if settings:
         return failed(
             f"{what} has {len(settings)} diagnostic setting(s) but none sends resource logs "
@@ -100,6 +117,18 @@ def diagnostic_logs_verdict(res: Resource | str, ctx: Context, what: str) -> Ver
         path=DIAGNOSTIC_SETTINGS,
         expected="a setting with enabled logs",
         actual=None,
+    )
+
+
+def _log_name(entry: dict[str, Any]) -> str:
+    return str(item_get(entry, "categoryGroup") or item_get(entry, "category") or "?")
+
+
+def _counts(table: AuditCategories, entry: dict[str, Any]) -> bool:
+    group, category = item_get(entry, "categoryGroup"), item_get(entry, "category")
+    return table.counts(
+        category if isinstance(category, str) else None,
+        group if isinstance(group, str) else None,
     )
 
 
@@ -359,9 +388,7 @@ def holds_secret(auth_type: str) -> bool:
 
 ML_WORKSPACES = "Microsoft.MachineLearningServices/workspaces"
 OUTBOUND_RULES = "Microsoft.MachineLearningServices/workspaces/outboundRules"
-MANAGED_NETWORK_OUTBOUND_RULES = (
-    "Microsoft.MachineLearningServices/workspaces/managedNetworks/outboundRules"
-)
+MANAGED_NETWORKS = "Microsoft.MachineLearningServices/workspaces/managedNetworks"
 ISOLATED_MODES = ("AllowInternetOutbound", "AllowOnlyApprovedOutbound")
 
 
@@ -393,27 +420,70 @@ def parent_workspace(res: Resource, ctx: Context) -> Resource:
     return ctx.resolve(f"{scope}/providers/{'/'.join(parts[:3])}", "parent workspace")
 
 
-def managed_network_isolated(workspace: Resource) -> bool:
-    """True when the workspace runs a managed network (isolation mode other than Disabled)."""
-    return one_of(workspace.str("properties.managedNetwork.isolationMode"), *ISOLATED_MODES)
+@dataclass(frozen=True)
+class ManagedNetwork:
+    """A workspace's managed network settings (`isolationMode`, `outboundRules`...) and the
+    resource the input holds them in."""
+
+    workspace: Resource
+    source: Resource  # the `managedNetworks/default` resource, or the workspace itself
+    settings: dict[str, Any]
+
+    @property
+    def isolation_mode(self) -> str:
+        return str(self.settings["isolationMode"])
+
+    @property
+    def isolated(self) -> bool:
+        """True for a managed network (an isolation mode other than `Disabled`)."""
+        return one_of(self.isolation_mode, *ISOLATED_MODES)
+
+    def path(self, member: str) -> str:
+        """The evidence path of a setting, naming `managedNetworks/default` when read there."""
+        base = f"properties.managedNetwork.{member}"
+        return base if self.source is self.workspace else f"managedNetworks/default: {base}"
 
 
-def outbound_rules(workspace: Resource, ctx: Context) -> list[tuple[str, dict[str, Any]]]:
+def managed_network(workspace: Resource, ctx: Context) -> ManagedNetwork:
+    """The managed network of a workspace: `workspaces/managedNetworks/default` where the input
+    holds it (stable 2025-12-01, `ManagedNetworkSettings_Get`), else the workspace's own
+    `properties.managedNetwork`. DataError when neither holds `isolationMode`, so a verdict
+    never rests on a setting the input does not have. Rules calling it declare
+    MANAGED_NETWORKS in `reads`."""
+    child = ctx.get(f"{workspace.id}/managedNetworks/default")
+    for source in (child, workspace):
+        if source is None:
+            continue
+        _ = source.properties  # a copy without properties (az resource list) cannot tell
+        settings = source.dict("properties.managedNetwork")
+        mode = settings.get("isolationMode")
+        if mode is None:
+            continue
+        if not isinstance(mode, str):
+            raise DataError(f"managedNetwork.isolationMode of {source.id} is not a string")
+        return ManagedNetwork(workspace, source, settings)
+    raise DataError(
+        "the input holds no managed network setting for this workspace: neither "
+        "workspaces/managedNetworks/default nor properties.managedNetwork.isolationMode"
+    )
+
+
+def outbound_rules(network: ManagedNetwork, ctx: Context) -> list[tuple[str, dict[str, Any]]]:
     """Every outbound rule of a workspace's managed network as (name, rule properties).
 
-    Rules come embedded in `properties.managedNetwork.outboundRules` (a name -> rule map) and
-    as child resources (`workspaces/outboundRules` and `workspaces/managedNetworks/default/
-    outboundRules`); a child resource wins over an embedded rule of the same name.
+    Rules come embedded in the managed network's `outboundRules` (a name -> rule map) and as
+    `workspaces/outboundRules` child resources; a child resource wins over an embedded rule of
+    the same name.
     """
     found: dict[str, tuple[str, dict[str, Any]]] = {}
-    for name, body in workspace.dict("properties.managedNetwork.outboundRules").items():
+    embedded = network.settings.get("outboundRules")
+    if embedded is not None and not isinstance(embedded, dict):
+        raise DataError("managedNetwork.outboundRules is not an object")
+    for name, body in (embedded or {}).items():
         if not isinstance(body, dict):
             raise DataError(f"managedNetwork.outboundRules.{name} is not an object")
         found[name.lower()] = (name, body)
-    children = ctx.children(workspace, OUTBOUND_RULES) + ctx.children(
-        f"{workspace.id}/managedNetworks/default", MANAGED_NETWORK_OUTBOUND_RULES
-    )
-    for child in children:
+    for child in ctx.children(network.workspace, OUTBOUND_RULES):
         found[child.name.lower()] = (child.name, child.properties)
     return [found[key] for key in sorted(found)]
 

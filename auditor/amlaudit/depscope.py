@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from amlaudit import armid
-from amlaudit.resource import Resource, item_get
+from amlaudit.resource import DataError, Resource
 from amlaudit.snapshot import SUBSCRIPTION_TYPE
 
 if TYPE_CHECKING:
@@ -54,6 +54,12 @@ SOURCE_TYPES = (
     "Microsoft.MachineLearningServices/workspaces/computes",
     "Microsoft.Insights/components",
 )
+
+
+def scoped_type(resource_type: str) -> bool:
+    """True for the types the scope can rule out: the dependency families, subscriptions."""
+    wanted = resource_type.lower()
+    return wanted in SCOPED_TYPES or wanted == SUBSCRIPTION_TYPE.lower()
 
 
 class ScopeMode(StrEnum):
@@ -138,18 +144,15 @@ class Dependency:
 def is_project(workspace: Resource) -> bool:
     """A hub-based project: it names a hub (`kind` may say `Project`, or `Lean` in older API
     versions), or says `Project` without naming one (malformed, judged as a project)."""
-    hub = workspace.raw.get("properties")
-    hub_id = hub.get("hubResourceId") if isinstance(hub, dict) else None
-    if isinstance(hub_id, str) and hub_id.strip():
+    if hub_id_of(workspace) is not None:
         return True
-    kind = workspace.raw.get("kind")
-    return isinstance(kind, str) and kind.strip().lower() == "project"
+    kind = _text(workspace, "kind")
+    return kind is not None and kind.lower() == "project"
 
 
 def hub_id_of(workspace: Resource) -> str | None:
-    props = workspace.raw.get("properties")
-    value = props.get("hubResourceId") if isinstance(props, dict) else None
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    """The hub a workspace names in `properties.hubResourceId`, if any."""
+    return _text(workspace, "properties.hubResourceId")
 
 
 class DependencyScope:
@@ -229,11 +232,6 @@ class DependencyScope:
             return True
         return resource.key in self._by_resource
 
-    def scoped(self, resource_type: str) -> bool:
-        """True for the types `in_scope` can rule out: the dependency families, subscriptions."""
-        wanted = resource_type.lower()
-        return wanted in SCOPED_TYPES or wanted == SUBSCRIPTION_TYPE.lower()
-
     def in_scope_of_type(self, resource_type: str) -> list[Resource]:
         """The resources of a type that are in scope, in the index's order (cached)."""
         wanted = resource_type.lower()
@@ -260,11 +258,11 @@ class DependencyScope:
     def _datastore_targets(self, datastore: Resource) -> list[str]:
         """Storage accounts named by `properties.accountName`, narrowed by the datastore's
         `subscriptionId` / `resourceGroup` when it records them."""
-        account = _text(datastore.raw, "properties", "accountName")
+        account = _text(datastore, "properties.accountName")
         if account is None:
             return []
-        sub = (_text(datastore.raw, "properties", "subscriptionId") or "").lower()
-        group = (_text(datastore.raw, "properties", "resourceGroup") or "").lower()
+        sub = (_text(datastore, "properties.subscriptionId") or "").lower()
+        group = (_text(datastore, "properties.resourceGroup") or "").lower()
         return [
             s.id
             for s in self._named(STORAGE_TYPE, account)
@@ -276,11 +274,10 @@ class DependencyScope:
         """A connection's resource: `metadata.ResourceId`, an ARM ID `target`, or a target URL
         whose host names a storage account, vault or registry in the input."""
         found = []
-        metadata = _member(connection.raw.get("properties"), "metadata")
-        resource_id = _text_ci(metadata, "resourceid")
+        resource_id = _text(connection, "properties.metadata.ResourceId")
         if resource_id is not None and resource_id.startswith("/"):
             found.append(resource_id)
-        target = _text(connection.raw, "properties", "target")
+        target = _text(connection, "properties.target")
         if target is not None and target.startswith("/subscriptions/"):
             found.append(target)
         elif target is not None:
@@ -300,7 +297,7 @@ class DependencyScope:
                 component = self._index.get(dep.resource_id)
                 if component is None:
                     continue
-                sink = _text_ci(component.raw.get("properties"), "workspaceresourceid")
+                sink = _text(component, "properties.WorkspaceResourceId")
                 if sink is not None and sink.startswith("/"):
                     uses.append(
                         Dependency(sink, Usage.LOG_ANALYTICS, dep.workspace_id, None, component.id)
@@ -308,7 +305,7 @@ class DependencyScope:
         for workspace in self._index.workspaces():
             for setting in self._index.extensions_of(workspace.id, DIAGNOSTIC_SETTINGS_TYPE):
                 for field in ("workspaceId", "storageAccountId"):
-                    sink = _text(setting.raw, "properties", field)
+                    sink = _text(setting, f"properties.{field}")
                     if sink is not None and sink.startswith("/"):
                         own[workspace.key].append(
                             Dependency(
@@ -318,16 +315,15 @@ class DependencyScope:
 
 
 def _direct(workspace: Resource) -> list[Dependency]:
-    props = workspace.raw.get("properties")
-    if not isinstance(props, dict):
+    if not isinstance(_read(workspace, "properties"), dict):
         return []
     found = []
     for path, usage in WORKSPACE_REFERENCES:
-        value = item_get(props, path)
+        value = _read(workspace, f"properties.{path}")
         if isinstance(value, str) and value.strip().startswith("/"):
             found.append(Dependency(value.strip(), usage, workspace.id))
     for name, usage in WORKSPACE_LIST_REFERENCES:
-        values = props.get(name)
+        values = _read(workspace, f"properties.{name}")
         for value in values if isinstance(values, list) else ():
             if isinstance(value, str) and value.strip().startswith("/"):
                 found.append(Dependency(value.strip(), usage, workspace.id))
@@ -346,28 +342,22 @@ def _add_child(
 
 
 def _attached_cluster(compute: Resource) -> list[str]:
-    kind = _text(compute.raw, "properties", "computeType")
-    resource_id = _text(compute.raw, "properties", "resourceId")
+    kind = _text(compute, "properties.computeType")
+    resource_id = _text(compute, "properties.resourceId")
     if kind is None or kind.lower() not in ATTACHED_CLUSTER_COMPUTES or resource_id is None:
         return []
     return [resource_id] if resource_id.startswith("/") else []
 
 
-def _member(node: Any, name: str) -> Any:
-    return node.get(name) if isinstance(node, dict) else None
-
-
-def _text(raw: Any, *parts: str) -> str | None:
-    value = item_get(raw, ".".join(parts))
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _text_ci(node: Any, lowered: str) -> str | None:
-    """A string member whose name matches ignoring case (App Insights' `WorkspaceResourceId`,
-    connection metadata's `ResourceId`)."""
-    if not isinstance(node, dict):
+def _read(resource: Resource, path: str) -> Any:
+    """A setting by dotted path, names matched ignoring case; None when absent, malformed or
+    ambiguous (rules reading it report that; the scope only leaves the use out)."""
+    try:
+        return resource.get(path)
+    except DataError:
         return None
-    for name, value in node.items():
-        if isinstance(name, str) and name.lower() == lowered and isinstance(value, str):
-            return value.strip() or None
-    return None
+
+
+def _text(resource: Resource, path: str) -> str | None:
+    value = _read(resource, path)
+    return value.strip() if isinstance(value, str) and value.strip() else None

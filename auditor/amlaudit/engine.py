@@ -16,7 +16,7 @@ from itertools import pairwise
 from typing import Any
 
 from amlaudit.api import Context, IncompleteData, MissingReference, RuleSpec, Verdict
-from amlaudit.depscope import ScopeMode
+from amlaudit.depscope import ScopeMode, scoped_type
 from amlaudit.display import DisplayNames
 from amlaudit.index import SnapshotIndex
 from amlaudit.model import Evidence, Finding, RuleStatus, ScanError, Status
@@ -105,10 +105,9 @@ def _judged(index: SnapshotIndex, type_key: str, scope: ScopeMode) -> list[Resou
     dependency scope."""
     if scope is ScopeMode.ALL:
         return index.of_type(type_key)
-    dependencies = index.dependency_scope
-    if not dependencies.scoped(type_key):
+    if not scoped_type(type_key):
         return index.of_type(type_key)
-    return dependencies.in_scope_of_type(type_key)
+    return index.dependency_scope.in_scope_of_type(type_key)
 
 
 _SKIPPED = Status.SKIPPED

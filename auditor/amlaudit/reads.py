@@ -31,6 +31,8 @@ DATA_FILE = "rule_reads.json"
 
 # Reads that choose which resources a rule applies to, or find a related resource, rather than
 # judge a setting: rules sharing only these do not overlap. Keep this short; each needs a reason.
+# (Which workspace uses which storage, vault or registry is the dependency scope's read,
+# amlaudit.depscope, not a rule's: those references are not listed here.)
 SELECTING_READS: dict[tuple[str, str], str] = {
     (
         "microsoft.machinelearningservices/workspaces",
@@ -45,6 +47,10 @@ SELECTING_READS: dict[tuple[str, str], str] = {
         "properties.managedNetwork.isolationMode",
     ): "whether a workspace's managed network isolates decides whether outbound rules, "
     "compute subnets and private endpoints apply",
+    (
+        "microsoft.machinelearningservices/workspaces/managednetworks",
+        "properties.managedNetwork.isolationMode",
+    ): "the same setting, read from the workspace's managedNetworks/default resource",
     (
         "microsoft.machinelearningservices/workspaces/computes",
         "properties.computeType",

@@ -5,6 +5,12 @@ as they were. Accessors walk dotted paths (`properties.encryption.status`) and t
 cases apart, because a security rule must: the value is there; it is absent (Azure omitted
 it); or the data is malformed (an object where a string belongs) — the last raises
 :class:`DataError`, which the engine turns into an *error* finding, never a pass.
+
+Property names match as Azure Policy aliases do, ignoring case: exports from PowerShell and
+other tools write `Sku.Name` or `authorizedIpRanges` where ARM writes `sku.name` and
+`authorizedIPRanges`. The exact spelling is tried first; the case-insensitive match is the
+fallback. Two names of one object equal ignoring case make the read a DataError: which of
+them Azure would use cannot be known.
 """
 
 from __future__ import annotations
@@ -21,11 +27,55 @@ class DataError(Exception):
 
 
 _SPLITS: dict[str, tuple[str, ...]] = {}
+_MISSING: Any = object()
+_AMBIGUOUS = "\x00ambiguous"  # a folded-name entry: several names of the object share it
 
 
 def _split(path: str) -> tuple[str, ...]:
     parts = _SPLITS[path] = tuple(path.split("."))
     return parts
+
+
+Folded = tuple[dict[str, Any], dict[str, str], bool]  # (object, lowered -> name, no collision)
+
+
+def fold(node: dict[str, Any]) -> Folded:
+    """An object's names lower-cased -> as written (_AMBIGUOUS where two collide)."""
+    try:
+        names = dict(zip(map(str.lower, node), node, strict=True))  # C speed: JSON names are str
+    except TypeError:
+        names = {str(k).lower(): k for k in node}
+    clean = len(names) == len(node)
+    if not clean:
+        seen: set[str] = set()
+        for name in node:
+            lowered = str(name).lower()
+            if lowered in seen:
+                names[lowered] = _AMBIGUOUS
+            seen.add(lowered)
+    return node, names, clean
+
+
+def _distinct(node: dict[str, Any]) -> bool:
+    """True when no two names of the object are equal ignoring case."""
+    try:
+        return len(set(map(str.lower, node))) == len(node)
+    except TypeError:
+        return len({str(k).lower() for k in node}) == len(node)
+
+
+def pick(node: dict[str, Any], name: str, names: dict[str, str]) -> Any:
+    """The member `name` of `node` whose folded names are `names`: exactly as spelled, else
+    ignoring case; None when absent; DataError when two names equal ignoring case match."""
+    found = names.get(name.lower())
+    if found is _AMBIGUOUS:
+        raise DataError(
+            f"{name!r} is ambiguous: the object has several members named so, ignoring case"
+        )
+    value = node.get(name, _MISSING)
+    if value is _MISSING:
+        return node.get(found) if found is not None else None
+    return value
 
 
 def _where(raw: Any, path: str) -> str:
@@ -35,7 +85,7 @@ def _where(raw: Any, path: str) -> str:
     for step, part in enumerate(parts):
         if node is not None and not isinstance(node, dict):
             return ".".join(parts[:step]) or "resource"
-        node = node.get(part) if node is not None else None
+        node = pick(node, part, fold(node)[1]) if node is not None else None
     return path
 
 
@@ -58,7 +108,7 @@ def _kind(value: Any) -> str:
 class Resource:
     """One ARM resource: its raw JSON plus the normalised keys the index needs."""
 
-    __slots__ = ("id", "key", "name", "raw", "type", "type_key")
+    __slots__ = ("_folds", "id", "key", "name", "raw", "type", "type_key")
 
     def __init__(self, raw: dict[str, Any], resource_id: str, resource_type: str) -> None:
         self.raw = raw
@@ -71,6 +121,9 @@ class Resource:
         name = raw.get("name")
         shown = name if isinstance(name, str) and name else armid.name_from_id(resource_id)
         self.name = printable(scrub_text(shown))
+        # Folded names of each object read, by id(); an entry keeps its object alive, so an id
+        # reused by a temporary object (read tracing wraps per access) never hits it.
+        self._folds: dict[int, Folded] = {}
 
     def __repr__(self) -> str:
         return f"Resource({self.id!r})"
@@ -80,17 +133,25 @@ class Resource:
     def get(self, path: str, default: Any = None) -> Any:
         """The value at a dotted path, or `default` when any step is absent or null.
 
-        Raises DataError when a step that must be an object is something else. This is the
-        hottest function of a scan (every rule reads through it), hence the exact-type test.
+        Names match ignoring case when the exact spelling is absent; a name two members share
+        ignoring case raises DataError, as does a step that must be an object and is something
+        else. This is the hottest function of a scan (every rule reads through it), hence the
+        exact-type test; each object read is folded once per resource (a dict comprehension),
+        and an exact hit in an object without colliding names costs two lookups more.
         """
         node: Any = self.raw
+        folds = self._folds
         for part in _SPLITS.get(path) or _split(path):
-            if type(node) is dict:
-                node = node.get(part)
+            if type(node) is dict or isinstance(node, dict):
+                entry = folds.get(id(node))
+                if entry is None or entry[0] is not node:
+                    entry = folds[id(node)] = fold(node)
+                value = node.get(part, _MISSING)
+                if value is _MISSING or not entry[2]:
+                    value = pick(node, part, entry[1])
+                node = value
             elif node is None:
                 return default
-            elif isinstance(node, dict):
-                node = node.get(part)
             else:
                 raise DataError(f"{_where(self.raw, path)} is {_kind(node)}, expected an object")
         return default if node is None else node
@@ -101,7 +162,7 @@ class Resource:
     @property
     def properties(self) -> dict[str, Any]:
         """`properties` as an object; DataError when null or of another type."""
-        props = self.raw.get("properties")
+        props = self.get("properties")
         if not isinstance(props, dict):
             raise DataError(f"properties is {_kind(props)}, expected an object")
         return props
@@ -177,10 +238,14 @@ def one_of(value: Any, *expected: str) -> bool:
 
 
 def item_get(item: Any, path: str) -> Any:
-    """Dotted lookup inside an array item (private endpoint connection, NSG rule...)."""
+    """Dotted lookup inside an array item (private endpoint connection, NSG rule...); names
+    match ignoring case as in Resource.get (DataError when ambiguous)."""
     node = item
-    for part in _split(path):
+    for part in _SPLITS.get(path) or _split(path):
         if not isinstance(node, dict):
             return None
-        node = node.get(part)
+        value = node.get(part, _MISSING)
+        if value is _MISSING or (len(node) > 1 and not _distinct(node)):
+            value = pick(node, part, fold(node)[1])
+        node = value
     return node

@@ -95,13 +95,15 @@ CATALOG: tuple[Recipe, ...] = (
         child_of="Microsoft.EventGrid/systemTopics",
     ),
     Recipe("Microsoft.EventGrid/eventSubscriptions", EVENT_GRID, extension_on=(_WS,)),
-    # Preview API only; the same rules also come from the stable `workspaces/outboundRules`.
+    # One resource per workspace (`ManagedNetworkSettings_Get`, no list operation): its
+    # `properties.managedNetwork` holds the isolation mode and the outbound rules. A 404 means
+    # the workspace has none; rules then read the workspace's own `properties.managedNetwork`.
     Recipe(
-        "Microsoft.MachineLearningServices/workspaces/managedNetworks/outboundRules",
-        "2026-03-15-preview",
+        "Microsoft.MachineLearningServices/workspaces/managedNetworks",
+        ML,
         child_of="Microsoft.MachineLearningServices/workspaces",
-        child_path="managedNetworks/default/outboundRules",
-        optional=True,
+        child_path="managedNetworks/default",
+        singleton=True,
     ),
     _ml("deployments", "workspaces/onlineEndpoints"),
     _ml("deployments", "workspaces/batchEndpoints"),

@@ -183,8 +183,8 @@ class Collector:
                 self._pending_lists[task.listing] += 1
             self._submit(replace(task, url=outcome.next_link, depth=task.depth + 1))
         dangling = task.single and task.recipe.key != SUBSCRIPTION
-        if failure is not None and task.recipe.optional and failure.status in ("400", "404"):
-            pass  # a preview API this region or subscription does not offer
+        if failure is not None and task.recipe.singleton and failure.status == "404":
+            pass  # the parent has no such child (a workspace without a managed network)
         elif failure is not None and dangling and failure.status == "404":
             # A reference to a resource ARM says does not exist: a fact about the estate (the
             # reference dangles), not a gap in collection. Rules see it as outside the snapshot.
@@ -233,7 +233,7 @@ class Collector:
         depth = task.depth + 1
         for recipe in self._children.get(type_key, []):
             path = f"{resource_id}/{recipe.segment}"
-            self._submit(Task(path, recipe, resource_id, depth))
+            self._submit(Task(path, recipe, resource_id, depth, single=recipe.singleton))
             if recipe.legacy_version:
                 older = replace(recipe, api_version=recipe.legacy_version, legacy_version=None)
                 self._submit(Task(path, older, resource_id, depth, legacy=True))

@@ -200,15 +200,13 @@ def scan_live(
     """`scan --subscription ...`: collect what the selected rules read (and, under
     `--dependency-scope used`, what the dependency scope is built from), then scan it."""
     from amlaudit.collect.envelope import write_envelope
-    from amlaudit.depscope import SCOPED_TYPES, SOURCE_TYPES, ScopeMode
+    from amlaudit.depscope import SOURCE_TYPES, ScopeMode, scoped_type
     from amlaudit.output import write_text
     from amlaudit.scan import scan_snapshot
-    from amlaudit.snapshot import SUBSCRIPTION_TYPE
 
     types = {t for spec in rules for t in spec.all_types}
-    judged = {t.lower() for spec in rules for t in spec.resource_types}
-    scoped = judged & (SCOPED_TYPES | {SUBSCRIPTION_TYPE.lower()})
-    if dependency_scope is ScopeMode.USED and scoped:
+    judged = {t for spec in rules for t in spec.resource_types}
+    if dependency_scope is ScopeMode.USED and any(scoped_type(t) for t in judged):
         types |= {t.lower() for t in SOURCE_TYPES}
     live = collect(args, scope, types, full=False)
     if args.save_snapshot:

@@ -60,7 +60,7 @@ class Recipe:
     on_workspace_groups: bool = False  # also at the resource group of each ML workspace
     referenced_by: tuple[Reference, ...] = field(default=())
     child_path: str | None = None  # when the child collection is not `{parent}/{last segment}`
-    optional: bool = False  # a preview API: a 400/404 means "not offered here", not a gap
+    singleton: bool = False  # `child_path` names one resource (GET), not a collection; 404: none
     # Keep only listed items whose string at this dotted path equals the value (any case):
     # system topics of ML workspaces, not every storage account's topic.
     keep_where: tuple[str, str] | None = None

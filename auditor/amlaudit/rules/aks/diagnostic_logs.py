@@ -16,10 +16,14 @@ from amlaudit.checks import diagnostic_logs_verdict
 def aks_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
     """
     ## What it checks
-    That a `Microsoft.Insights/diagnosticSettings` resource on the cluster enables at least
-    one log category or category group (for example `kube-audit-admin` or `audit`) and has a
-    destination, the existence test of Azure Policy 245fc9df. A cluster with no setting
-    fails, unless the snapshot's errors say its settings could not be read (then `error`).
+    That a `Microsoft.Insights/diagnosticSettings` resource on the cluster has a destination
+    and enables its audit log: the `kube-audit` or `kube-audit-admin` category, or the `audit`
+    or `allLogs` group (the audit-category table, `data/audit_log_categories.json`, citing
+    Azure Monitor's supported-logs page for managed clusters). Control-plane component logs
+    alone (`kube-apiserver`, `cluster-autoscaler`...) fail, with what is sent and what is
+    missing as evidence; this is stricter than the existence test of Azure Policy 245fc9df. A
+    cluster with no setting fails, unless the snapshot's errors say its settings could not be
+    read (then `error`).
 
     ## Why it matters
     The Kubernetes audit log is the only record of who read secrets, exec'd into a model

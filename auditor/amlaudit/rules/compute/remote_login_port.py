@@ -2,7 +2,7 @@ from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, same,
 from amlaudit.checks import (
     compute_not_judged,
     governing_workspace,
-    managed_network_isolated,
+    managed_network,
     parent_workspace,
 )
 
@@ -13,7 +13,10 @@ from amlaudit.checks import (
     title="Azure ML compute clusters close the public SSH port on their nodes",
     severity="high",
     resource_types=["Microsoft.MachineLearningServices/workspaces/computes"],
-    reads=["Microsoft.MachineLearningServices/workspaces"],
+    reads=[
+        "Microsoft.MachineLearningServices/workspaces",
+        "Microsoft.MachineLearningServices/workspaces/managedNetworks",
+    ],
     controls=["MCSB-v1:NS-2", "MCSB-v1:PA-1", "ASB-v1:1.1", "CIS-Azure-2.0.0:6.2"],
     references=[
         "https://learn.microsoft.com/azure/machine-learning/how-to-create-attach-compute-cluster"
@@ -66,7 +69,7 @@ def compute_cluster_remote_login_port(res: Resource, ctx: Context) -> Verdict:
         subnet = res.str("properties.properties.subnet.id")
         if not subnet:
             workspace = governing_workspace(parent_workspace(res, ctx), ctx)
-            if managed_network_isolated(workspace):
+            if managed_network(workspace, ctx).isolated:
                 return skip(
                     f"remote login port access is {value or 'not set'} in the managed network "
                     f"of '{workspace.name}': defined for customer VNets only"

@@ -2,7 +2,7 @@ from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, skip
 from amlaudit.checks import (
     compute_not_judged,
     governing_workspace,
-    managed_network_isolated,
+    managed_network,
     parent_workspace,
 )
 
@@ -13,7 +13,10 @@ from amlaudit.checks import (
     title="Azure ML compute instances and clusters run in a virtual network",
     severity="medium",
     resource_types=["Microsoft.MachineLearningServices/workspaces/computes"],
-    reads=["Microsoft.MachineLearningServices/workspaces"],
+    reads=[
+        "Microsoft.MachineLearningServices/workspaces",
+        "Microsoft.MachineLearningServices/workspaces/managedNetworks",
+    ],
     controls=["MCSB-v1:NS-2", "MCSB-v1:NS-1", "ASB-v1:1.1"],
     azure_policy=["7804b5c7-01dc-4723-969b-ae300cc07ff1"],
     references=["https://learn.microsoft.com/azure/machine-learning/how-to-managed-network"],
@@ -61,9 +64,11 @@ def compute_virtual_network(res: Resource, ctx: Context) -> Verdict:
     if subnet and subnet.strip():
         return passed(f"runs in subnet {subnet.rsplit('/', 1)[-1]}")
     workspace = governing_workspace(parent_workspace(res, ctx), ctx)
-    mode = workspace.str("properties.managedNetwork.isolationMode")
-    if managed_network_isolated(workspace):
-        return passed(f"runs in the managed network of '{workspace.name}' ({mode})")
+    network = managed_network(workspace, ctx)
+    if network.isolated:
+        return passed(
+            f"runs in the managed network of '{workspace.name}' ({network.isolation_mode})"
+        )
     return failed(
         f"no subnet, and workspace '{workspace.name}' has no managed network",
         path="properties.properties.subnet.id",

@@ -8,6 +8,17 @@ _LABELS = {
 }
 
 
+# The v1 shape (api-version 2020-05-01-preview) keeps a datastore's target in one of these.
+V1_SECTIONS = (
+    "azureStorageSection",
+    "azureDataLakeSection",
+    "azureSqlDatabaseSection",
+    "azurePostgreSqlSection",
+    "azureMySqlSection",
+    "glusterFsSection",
+)
+
+
 @rule(
     id="AML050",
     name="datastore-credential-based-access",
@@ -36,8 +47,10 @@ def datastore_credentials(res: Resource, ctx: Context) -> Verdict:
     credential fails. A datastore without `credentials` cannot be judged and is an error. No
     built-in Azure Policy covers datastores. The system datastores (`workspaceblobstore`,
     `workspacefilestore`) follow the workspace's `systemDatastoresAuthMode` (AML009). The v1
-    shape listed at api-version 2020-05-01-preview (`properties.dataStoreType`, capital S) is
-    skipped: AML244 judges its database credentials.
+    shape listed at api-version 2020-05-01-preview (no `credentials`; the target in a section
+    such as `azureStorageSection` or `azureSqlDatabaseSection`) is skipped: AML244 judges its
+    database credentials. (Its `dataStoreType` differs from v2's `datastoreType` only in case,
+    which property reads ignore.)
 
     ## Why it matters
     A credential-based datastore keeps an account key, SAS token or client secret in the
@@ -73,7 +86,9 @@ def datastore_credentials(res: Resource, ctx: Context) -> Verdict:
     }
     ```
     """
-    if res.has("properties.dataStoreType") and not res.has("properties.credentials"):
+    if not res.has("properties.credentials") and any(
+        res.has(f"properties.{section}") for section in V1_SECTIONS
+    ):
         return skip("v1 datastore shape (judged by AML244)")
     kind = res.str("properties.credentials.credentialsType")
     store = res.str("properties.datastoreType") or "datastore"

@@ -1,5 +1,5 @@
 from amlaudit.api import Context, Resource, Verdict, failed, passed, rule, same, skip
-from amlaudit.checks import governing_workspace, managed_network_isolated, parent_workspace
+from amlaudit.checks import governing_workspace, managed_network, parent_workspace
 
 
 @rule(
@@ -8,7 +8,10 @@ from amlaudit.checks import governing_workspace, managed_network_isolated, paren
     title="Azure ML managed online deployments block public egress",
     severity="medium",
     resource_types=["Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments"],
-    reads=["Microsoft.MachineLearningServices/workspaces"],
+    reads=[
+        "Microsoft.MachineLearningServices/workspaces",
+        "Microsoft.MachineLearningServices/workspaces/managedNetworks",
+    ],
     controls=["MCSB-v1:NS-2", "MCSB-v1:DP-2", "ASB-v1:1.1", "ASB-v1:4.3"],
     references=[
         "https://learn.microsoft.com/azure/machine-learning/concept-secure-online-endpoint"
@@ -52,11 +55,11 @@ def online_deployment_egress(res: Resource, ctx: Context) -> Verdict:
     if not same(compute, "Managed"):
         return skip(f"{compute or 'unknown'} deployment: egress belongs to its cluster")
     workspace = governing_workspace(parent_workspace(res, ctx), ctx)
-    if managed_network_isolated(workspace):
-        return passed(f"runs in the managed network of '{workspace.name}', which governs egress")
     value = res.str("properties.egressPublicNetworkAccess")
     if same(value, "Disabled"):
         return passed("public egress is disabled")
+    if managed_network(workspace, ctx).isolated:
+        return passed(f"runs in the managed network of '{workspace.name}', which governs egress")
     return failed(
         "public egress is " + (f"'{value}'" if value else "not set (enabled)"),
         path="properties.egressPublicNetworkAccess",

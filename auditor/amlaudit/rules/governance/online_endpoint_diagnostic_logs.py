@@ -30,6 +30,9 @@ def online_endpoint_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
     unless the snapshot's errors say settings could not be read (then `error`). Workspaces,
     registries, vaults and AKS clusters are covered by their own families.
 
+    What counts per resource type is the audit-category table,
+    `data/audit_log_categories.json`, which cites Azure Monitor's supported-logs page for it.
+
     ## Why it matters
     The endpoint's traffic logs are the only record of who called a model, from where and with
     which credential; without them an abused or exfiltrating endpoint leaves no trace.

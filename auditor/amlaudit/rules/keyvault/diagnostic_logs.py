@@ -17,9 +17,11 @@ def key_vault_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
     """
     ## What it checks
     As Azure Policy cf820ca0: a `Microsoft.Insights/diagnosticSettings` resource on the vault
-    has at least one enabled log category or category group (`AuditEvent`, `audit`,
-    `allLogs`) and a destination. No setting fails; settings that could not be collected give
-    an error. Retention is not judged (it belongs to the destination).
+    has a destination and enables the `AuditEvent` category or the `audit` or `allLogs` group
+    (the audit-category table, `data/audit_log_categories.json`, citing Azure Monitor's
+    supported-logs page for vaults). A setting sending only `AzurePolicyEvaluationDetails`
+    fails, with the missing category as evidence. No setting fails; settings that could not be
+    collected give an error. Retention is not judged (it belongs to the destination).
 
     ## Why it matters
     The `AuditEvent` log is the only record of who read the workspace's secrets or used, wrapped

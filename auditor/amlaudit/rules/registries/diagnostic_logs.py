@@ -29,6 +29,9 @@ def registry_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
     definitions, the sink is not required to be one particular workspace or account. No
     setting fails; a setting list that could not be collected is an error.
 
+    What counts per resource type is the audit-category table,
+    `data/audit_log_categories.json`, which cites Azure Monitor's supported-logs page for it.
+
     ## Why it matters
     Registry logs record who published, read or deleted models and environments shared across
     your workspaces: without them a tampered asset cannot be traced.

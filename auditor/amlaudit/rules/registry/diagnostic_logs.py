@@ -17,9 +17,10 @@ def registry_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
     """
     ## What it checks
     That a `Microsoft.Insights/diagnosticSettings` resource on the registry enables at least
-    one log category or category group (`ContainerRegistryLoginEvents`,
-    `ContainerRegistryRepositoryEvents`, `audit` or `allLogs`) and has a destination, as the
-    generic Azure Policy 187242f4 (which lists container registries) requires. A registry with
+    one of the categories or groups the audit-category table lists for registries
+    (`ContainerRegistryLoginEvents`, `ContainerRegistryRepositoryEvents`, `audit` or
+    `allLogs`) and has a destination, as the generic Azure Policy 187242f4 (which lists
+    container registries) requires. A registry with
     no setting fails, unless the snapshot's errors say its settings could not be read (then
     `error`).
 

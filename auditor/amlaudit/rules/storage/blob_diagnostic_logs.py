@@ -26,6 +26,9 @@ def storage_blob_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
     missing setting fails; settings that could not be collected give an error. Judged on the
     storage accounts in the ML dependency scope (`--dependency-scope`).
 
+    What counts per resource type is the audit-category table,
+    `data/audit_log_categories.json`, which cites Azure Monitor's supported-logs page for it.
+
     ## Why it matters
     Blob logs are the only record of who read, wrote or deleted training data and model files,
     from where and with which credential type (key, SAS or Entra ID).

@@ -33,6 +33,9 @@ def workspace_diagnostic_logs(res: Resource, ctx: Context) -> Verdict:
     be read, in which case the result is `error`. Retention is not judged (the retention
     fields of diagnostic settings are deprecated; retention belongs to the destination).
 
+    What counts per resource type is the audit-category table,
+    `data/audit_log_categories.json`, which cites Azure Monitor's supported-logs page for it.
+
     ## Why it matters
     Without resource logs there is no record of who ran which job, deployed which model or
     read which datastore: incident response has nothing to work with.

@@ -1,5 +1,10 @@
 from amlaudit.api import Context, Resource, Verdict, failed, info, passed, rule, same
-from amlaudit.checks import approved_private_endpoints, governing_workspace, via_hub
+from amlaudit.checks import (
+    approved_private_endpoints,
+    governing_workspace,
+    managed_network,
+    via_hub,
+)
 
 
 @rule(
@@ -8,6 +13,7 @@ from amlaudit.checks import approved_private_endpoints, governing_workspace, via
     title="Azure ML workspaces allow only approved outbound traffic",
     severity="medium",
     resource_types=["Microsoft.MachineLearningServices/workspaces"],
+    reads=["Microsoft.MachineLearningServices/workspaces/managedNetworks"],
     controls=["MCSB-v1:NS-2", "MCSB-v1:DP-2", "ASB-v1:1.1", "ASB-v1:4.3"],
     azure_policy=["6ddb1705-c8cf-450e-aa4b-19ad6703c440"],
     references=["https://learn.microsoft.com/azure/machine-learning/how-to-managed-network"],
@@ -21,12 +27,15 @@ from amlaudit.checks import approved_private_endpoints, governing_workspace, via
 def workspace_managed_network(res: Resource, ctx: Context) -> Verdict:
     """
     ## What it checks
-    `properties.managedNetwork.isolationMode`. `AllowOnlyApprovedOutbound` passes;
-    `AllowInternetOutbound` fails (any compute can send data anywhere). `Disabled` or absent
-    (no managed network) is reported as information when the workspace has an approved
-    private endpoint, because isolation in a customer-managed VNet is a valid design, and
-    fails otherwise. A hub-based project (`kind: project`) runs in its hub's managed network,
-    so it is judged by the hub named in `properties.hubResourceId`.
+    The managed network's `isolationMode`, read from the workspace's
+    `managedNetworks/default` resource where the input holds it, else from the workspace's
+    `properties.managedNetwork`; when neither holds it the finding is an error.
+    `AllowOnlyApprovedOutbound` passes; `AllowInternetOutbound` fails (any compute can send
+    data anywhere). `Disabled` (no managed network) is reported as information when the
+    workspace has an approved private endpoint, because isolation in a customer-managed VNet
+    is a valid design, and fails otherwise. A hub-based project (any workspace naming a hub in
+    `properties.hubResourceId`, whatever its `kind`) runs in its hub's managed network, so it is
+    judged by the hub.
 
     Azure Policy 6ddb1705 has the same intent, but its `isolationMode` parameter defaults to
     `Disabled`, which flags exactly the workspaces that *are* isolated. This rule hard-codes
@@ -55,13 +64,14 @@ def workspace_managed_network(res: Resource, ctx: Context) -> Verdict:
     """
     judged = governing_workspace(res, ctx)
     prefix = via_hub(res, judged)
-    mode = judged.str("properties.managedNetwork.isolationMode")
+    network = managed_network(judged, ctx)
+    mode = network.isolation_mode
     if same(mode, "AllowOnlyApprovedOutbound"):
         return passed(prefix + "managed network allows only approved outbound traffic")
     if same(mode, "AllowInternetOutbound"):
         return failed(
             prefix + "managed network allows all outbound internet traffic",
-            path="properties.managedNetwork.isolationMode",
+            path=network.path("isolationMode"),
             expected="AllowOnlyApprovedOutbound",
             actual=mode,
         )
@@ -72,7 +82,7 @@ def workspace_managed_network(res: Resource, ctx: Context) -> Verdict:
         )
     return failed(
         prefix + "no managed network isolation and no private endpoint",
-        path="properties.managedNetwork.isolationMode",
+        path=network.path("isolationMode"),
         expected="AllowOnlyApprovedOutbound",
         actual=mode,
     )

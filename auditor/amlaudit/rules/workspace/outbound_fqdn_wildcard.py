@@ -3,7 +3,13 @@ from functools import lru_cache
 from publicsuffixlist import PublicSuffixList
 
 from amlaudit.api import Context, Option, Resource, Verdict, failed, passed, rule, same, skip
-from amlaudit.checks import governing_workspace, outbound_rules, user_defined, via_hub
+from amlaudit.checks import (
+    governing_workspace,
+    managed_network,
+    outbound_rules,
+    user_defined,
+    via_hub,
+)
 
 # Parents of public suffixes (any tenant can publish under them), kept beside the
 # Public Suffix List, which lists `blob.core.windows.net` but not `core.windows.net`.
@@ -42,7 +48,7 @@ def _too_broad(destination: str, broad: set[str]) -> bool:
     resource_types=["Microsoft.MachineLearningServices/workspaces"],
     reads=[
         "Microsoft.MachineLearningServices/workspaces/outboundRules",
-        "Microsoft.MachineLearningServices/workspaces/managedNetworks/outboundRules",
+        "Microsoft.MachineLearningServices/workspaces/managedNetworks",
     ],
     controls=["MCSB-v1:DP-2", "MCSB-v1:NS-2", "ASB-v1:4.3", "ASB-v1:1.1"],
     options={
@@ -93,13 +99,14 @@ def workspace_outbound_fqdn_wildcard(res: Resource, ctx: Context) -> Verdict:
     """
     judged = governing_workspace(res, ctx)
     prefix = via_hub(res, judged)
-    mode = judged.str("properties.managedNetwork.isolationMode")
+    network = managed_network(judged, ctx)
+    mode = network.isolation_mode
     if not same(mode, "AllowOnlyApprovedOutbound"):
         return skip(prefix + f"isolation mode is {mode or 'not set'}: no approved-outbound rules")
     broad = {d.strip().lower() for d in ctx.option("outbound_broad_domains")}
     fqdn = [
         (name, body)
-        for name, body in outbound_rules(judged, ctx)
+        for name, body in outbound_rules(network, ctx)
         if same(body.get("type"), "FQDN") and user_defined(body)
     ]
     wide = sorted(
@@ -110,7 +117,7 @@ def workspace_outbound_fqdn_wildcard(res: Resource, ctx: Context) -> Verdict:
     if wide:
         return failed(
             prefix + f"{len(wide)} FQDN outbound rule(s) allow any host under a public suffix",
-            path="properties.managedNetwork.outboundRules[*].destination",
+            path=network.path("outboundRules[*].destination"),
             expected="specific FQDNs or wildcards over an organisation's own domain",
             actual=wide,
         )

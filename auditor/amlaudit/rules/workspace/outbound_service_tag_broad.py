@@ -10,7 +10,13 @@ from amlaudit.api import (
     same,
     skip,
 )
-from amlaudit.checks import governing_workspace, outbound_rules, user_defined, via_hub
+from amlaudit.checks import (
+    governing_workspace,
+    managed_network,
+    outbound_rules,
+    user_defined,
+    via_hub,
+)
 
 DEFAULT_BROAD_TAGS = ["*", "Internet", "AzureCloud", "Storage", "Sql", "EventHub", "ServiceBus"]
 _ANY_PREFIXES = ("*", "0.0.0.0/0", "::/0", "internet", "any")
@@ -42,7 +48,7 @@ def _problems(body: dict[str, object], broad: set[str]) -> list[str]:
     resource_types=["Microsoft.MachineLearningServices/workspaces"],
     reads=[
         "Microsoft.MachineLearningServices/workspaces/outboundRules",
-        "Microsoft.MachineLearningServices/workspaces/managedNetworks/outboundRules",
+        "Microsoft.MachineLearningServices/workspaces/managedNetworks",
     ],
     controls=["MCSB-v1:DP-2", "MCSB-v1:NS-2", "ASB-v1:4.3", "ASB-v1:1.1"],
     options={
@@ -96,13 +102,14 @@ def workspace_outbound_service_tag_broad(res: Resource, ctx: Context) -> Verdict
     """
     judged = governing_workspace(res, ctx)
     prefix = via_hub(res, judged)
-    mode = judged.str("properties.managedNetwork.isolationMode")
+    network = managed_network(judged, ctx)
+    mode = network.isolation_mode
     if not same(mode, "AllowOnlyApprovedOutbound"):
         return skip(prefix + f"isolation mode is {mode or 'not set'}: no approved-outbound rules")
     broad = {t.strip().lower() for t in ctx.option("outbound_broad_service_tags")}
     tagged = [
         (name, body)
-        for name, body in outbound_rules(judged, ctx)
+        for name, body in outbound_rules(network, ctx)
         if same(body.get("type"), "ServiceTag") and user_defined(body)
     ]
     wide = sorted(
@@ -113,7 +120,7 @@ def workspace_outbound_service_tag_broad(res: Resource, ctx: Context) -> Verdict
     if wide:
         return failed(
             prefix + f"{len(wide)} service tag outbound rule(s) are open too wide",
-            path="properties.managedNetwork.outboundRules[*].destination",
+            path=network.path("outboundRules[*].destination"),
             expected="a Microsoft service tag and specific ports",
             actual=wide,
         )
