@@ -65,10 +65,12 @@ def test_every_input_shape_gives_the_same_findings(tmp_path: Path) -> None:
 
 
 def test_several_files_merge_like_one(tmp_path: Path) -> None:
-    resources = load_fixture("demo.json")["resources"]
+    demo = load_fixture("demo.json")
+    resources = demo["resources"]
     half = len(resources) // 2
-    first = write_json(tmp_path / "a.json", resources[:half])
-    second = write_json(tmp_path / "b.json", {"value": resources[half:]})
+    # Envelopes speak for their subscriptions; a bare half would prove nothing absent alone.
+    first = write_json(tmp_path / "a.json", {**demo, "resources": resources[:half]})
+    second = write_json(tmp_path / "b.json", {**demo, "resources": resources[half:]})
     merged = scan_json("--snapshot", str(first), "--snapshot", str(second))
     assert findings_of(merged) == findings_of(scan_json("--snapshot", DEMO))
 

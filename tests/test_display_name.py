@@ -24,7 +24,8 @@ ASSIGNMENT = "Contributor for User ce2ce14e-85d7-4629-bdbc-454d0519d987 on rg-de
 def _scan(tmp_path: Path, *formats: str) -> tuple[dict[str, Any], dict[str, str]]:
     outputs = {fmt: tmp_path / f"report.{fmt}" for fmt in ("json", *formats)}
     args = [arg for fmt, path in outputs.items() for arg in ("-o", f"{fmt}:{path}")]
-    run = run_cli("scan", "--snapshot", TWINS, "--fail-on", "never", *args)
+    # A bare array proves no child or extension absent (exit 3): these tests are about names.
+    run = run_cli("scan", "--snapshot", TWINS, "--fail-on", "never", "--allow-incomplete", *args)
     assert run.code == 0, run.stderr
     texts = {fmt: path.read_text("utf-8") for fmt, path in outputs.items()}
     return json.loads(texts["json"]), texts

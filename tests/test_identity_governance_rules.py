@@ -16,7 +16,7 @@ from amlaudit.snapshot import load
 from conftest import FIXTURES, run_cli, write_json
 
 FAMILIES = {
-    "identity": "AML16*",
+    "identity": "AML16*,AML17*",
     "governance": "AML18*,AML19*",
     "cost": "AML20*",
     "crossresource": "AML21*",
@@ -40,6 +40,48 @@ def test_hardened_estate_passes_every_rule_of_these_families() -> None:
     assert code == 0 and not bad, bad
     judged = {f["rule_id"] for f in findings if f["status"] == "pass"}
     assert {"AML160", "AML161", "AML181", "AML183", "AML189", "AML200", "AML210"} <= judged
+    assert {"AML166", "AML167", "AML168", "AML169", "AML170"} <= judged
+
+
+# The hardened estate's platform groups (Owner / User Access Administrator at the management
+# group and subscription, Contributor groups): who can escalate over its workspaces.
+HARDENED_ESCALATION_GROUPS = [
+    "0269466f-bdc3-92c2-ae28-23f9443c25f7",
+    "0b496aba-8ec8-3b87-17a0-7ab791c18338",
+    "66f59060-026b-8e12-a8dc-0c504c68bc8c",
+    "792f3b77-4ef9-d950-9542-ae6ba97989ef",
+    "92cf24d4-e5c4-9ce3-721b-3d3ca39f50e8",
+    "ba1dfa59-a376-49f3-58f3-51bc588004b6",
+]
+
+
+def test_escalation_allowlist_options(tmp_path: Path) -> None:
+    def aml167(options: str) -> set[str]:
+        config = write_config(tmp_path, f"[options]\n{options}\n")
+        run = run_cli(
+            "scan",
+            "--snapshot",
+            str(FIXTURES / "hardened.json"),
+            "--select",
+            "AML167",
+            "-o",
+            "json",
+            "--config",
+            str(config),
+        )
+        return {f["status"] for f in run.json()["findings"]}
+
+    assert aml167("") == {"pass"}  # groups count as allow-listed by default
+    assert aml167("escalation_groups_allowed = false") == {"fail"}
+    listed = ", ".join(f'"{p}"' for p in HARDENED_ESCALATION_GROUPS)
+    both = f"escalation_groups_allowed = false\nescalation_allowlist = [{listed}]"
+    assert aml167(both) == {"pass"}
+
+
+def write_config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "amlaudit.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def test_demo_estate_fails_in_every_family() -> None:
@@ -53,7 +95,8 @@ def test_demo_estate_fails_in_every_family() -> None:
 
 
 def test_cross_resource_findings_name_the_affected_private_workspaces() -> None:
-    _, findings = scan_json(FIXTURES / "rules" / "AML210" / "fail.json")
+    # A bare array proves no diagnostic setting or role assignment absent: other rules error.
+    _, findings = scan_json(FIXTURES / "rules" / "AML210" / "fail.json", "--allow-incomplete")
     (storage,) = [f for f in findings if f["rule_id"] == "AML210" and f["status"] == "fail"]
     assert storage["resource_type"] == "Microsoft.Storage/storageAccounts"
     assert [w.rsplit("/", 1)[-1] for w in storage["workspaces"]] == ["mlw-case"]

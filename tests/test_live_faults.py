@@ -284,3 +284,30 @@ def test_low_remaining_reads_pause_every_worker(estate, tmp_path, monkeypatch, c
     # Requests already past the pacer still land; then everything waits for the refill.
     starts = [low.ended, *(r.started for r in log if r.started > low.ended)]
     assert max(b - a for a, b in pairwise(starts)) >= 0.3
+
+
+def test_export_declares_the_types_whose_every_listing_succeeded(
+    estate, tmp_path, monkeypatch, capsys
+) -> None:
+    """`source.collected_types`: a type whose listing failed anywhere is left out (its error
+    is an `errors` entry), so a scan of the envelope never reads its absence as a fact."""
+    workspace = _workspace(estate)
+    datastores = "Microsoft.MachineLearningServices/workspaces/datastores"
+    with serving(estate, tmp_path) as arm:
+        run, clean = _export(
+            arm, tmp_path, monkeypatch, capsys, subscriptions=subscriptions_of(estate)
+        )
+        arm.faults.add(Fault("error", status=403, match=f"{workspace}/datastores".lower()))
+        broken_run, broken = _export(
+            arm,
+            tmp_path,
+            monkeypatch,
+            capsys,
+            subscriptions=subscriptions_of(estate),
+            env={"AMLAUDIT_RETRIES": "1"},
+        )
+    assert run.code == 0 and broken_run.code == 3
+    declared = clean["source"]["collected_types"]
+    assert declared == sorted(declared, key=str.lower)
+    assert {datastores, "Microsoft.Insights/diagnosticSettings"} <= set(declared)
+    assert set(broken["source"]["collected_types"]) == set(declared) - {datastores}

@@ -23,7 +23,9 @@ def _shards(tmp_path: Path) -> tuple[list[Path], Path]:
     for n, (sub, items) in enumerate(sorted(by_sub.items())):
         path = tmp_path / f"shard-{n}.json"
         path.write_text(
-            json.dumps({**demo, "resources": items, "source": {"subscriptions": [sub]}})
+            json.dumps(
+                {**demo, "resources": items, "source": {**demo["source"], "subscriptions": [sub]}}
+            )
         )
         shards.append(path)
     return shards, FIXTURES / "demo.json"

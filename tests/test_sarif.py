@@ -282,17 +282,33 @@ def test_errors_become_notifications_and_unsuccessful_execution(tmp_path: Path) 
     broken = next(r for r in demo["resources"] if r["name"] == "mlw-legacy-sandbox")
     broken["properties"] = None  # what `az resource list` returns: cannot be judged
     snapshot = write_json(tmp_path / "incomplete.json", demo)
-    run = run_cli("scan", "--snapshot", str(snapshot), "-o", f"sarif:{tmp_path / 'x.sarif'}")
+    run = run_cli(
+        "scan",
+        "--snapshot",
+        str(snapshot),
+        "-o",
+        f"sarif:{tmp_path / 'x.sarif'}",
+        "-o",
+        f"json:{tmp_path / 'x.json'}",
+    )
     assert run.code == 3
     document = json.loads((tmp_path / "x.sarif").read_text(encoding="utf-8"))
+    report = json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))
     assert schema_errors(document) == []
     (invocation,) = document["runs"][0]["invocations"]
     assert invocation["executionSuccessful"] is False
     notes = invocation["toolExecutionNotifications"]
     kinds = {n["properties"]["amlaudit/kind"] for n in notes if "properties" in n}
-    assert kinds == {"collection-error", "rule-error"}
+    assert kinds == {"collection-error", "rule-error", "coverage"}
+    # Coverage (what the input does not hold) travels as notes, one per JSON coverage entry.
+    coverage = [n for n in notes if n["properties"]["amlaudit/kind"] == "coverage"]
+    assert [n["properties"]["reason"] for n in coverage] == [
+        g["reason"] for g in report["coverage"]
+    ]
+    assert coverage
+    assert all(n["level"] == "note" for n in coverage)
     rules = document["runs"][0]["tool"]["driver"]["rules"]
-    rule_errors = [n for n in notes if n.get("associatedRule")]
+    rule_errors = [n for n in notes if n["properties"]["amlaudit/kind"] == "rule-error"]
     assert any("mlw-legacy-sandbox" in n["message"]["text"] for n in rule_errors)
     for note in rule_errors:
         assert rules[note["associatedRule"]["index"]]["id"] == note["associatedRule"]["id"]

@@ -41,12 +41,12 @@ def test_referenced_resource_outside_snapshot_is_listed_not_silent(tmp_path: Pat
         },
     }
     path = tmp_path / "snap.json"
-    path.write_text(json.dumps([workspace]))
+    # An amlaudit envelope is complete for its scope: the vault is outside it.
+    envelope = {"format": "amlaudit-snapshot", "version": 1, "source": {"tool": "amlaudit"}}
+    path.write_text(json.dumps({**envelope, "resources": [workspace]}))
     run = run_cli("scan", "--snapshot", str(path), "--fail-on", "never")
     assert run.code == 0, run.stderr  # skipped is not incomplete: the vault is out of scope
-    assert (
-        "Not judged: 1 referenced resource outside" in run.stdout and "kv-elsewhere" in run.stdout
-    )
+    assert "Not in the input (1)" in run.stdout and "kv-elsewhere" in run.stdout
 
 
 def test_hostile_kind_and_location_are_redacted(tmp_path: Path) -> None:
@@ -86,8 +86,8 @@ def test_baseline_shows_new_findings_first_and_collapses_known_ones(tmp_path: Pa
     assert run.code == 1
     lines = run.stdout.splitlines()
     new_at = lines.index("New since the baseline: 5 failing findings")
-    listed = [line for line in lines if line.startswith("  - ")]
-    assert len(listed) == 5 and all(line.startswith("  - NEW ") for line in listed)
+    listed = [line for line in lines if line.startswith("  - NEW ")]
+    assert len(listed) == 5 and not any(line.startswith("  - in baseline: ") for line in lines)
     assert lines[new_at + 2].startswith("HIGH AML001 ")
     assert lines[new_at + 2].endswith(": 5 resources, fails the gate (--fail-on high)")
     known = _failing(base)

@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from amlaudit import armid
-from amlaudit.depscope import Dependency, Usage
-from amlaudit.index import SnapshotIndex
+from amlaudit.completeness import always_present, how_to_collect
+from amlaudit.depscope import SOURCE_TYPES, Dependency, Usage
+from amlaudit.index import SnapshotIndex, usable
 from amlaudit.model import Evidence, RuleStatus, Severity, Status
 from amlaudit.own_identities import OWNER_TYPES, DocumentedAssignment, OwnIdentity
 from amlaudit.resource import DataError, Resource, item_get, one_of, same
@@ -45,6 +46,8 @@ __all__ = [
     "Evidence",
     "IncompleteData",
     "MissingReference",
+    "NoUsableData",
+    "NotCollected",
     "Option",
     "Resource",
     "RuleSpec",
@@ -78,6 +81,27 @@ class MissingReference(Exception):
 
 class IncompleteData(Exception):
     """The rule found nothing where the snapshot's errors say collection failed."""
+
+
+class NoUsableData(IncompleteData):
+    """A related resource the rule reached holds no `properties` (the `az resource list`
+    shape): nothing can be read of it, so the verdict cannot rest on it."""
+
+    def __init__(self, resource: Resource) -> None:
+        super().__init__(
+            f"{resource.type} {resource.id} has no properties in the input "
+            "(as `az resource list` prints it)"
+        )
+        self.resource_id = resource.id
+
+
+class NotCollected(IncompleteData):
+    """The verdict needs resources of a type the input does not show were collected there."""
+
+    def __init__(self, scope: str, resource_type: str, why: str) -> None:
+        super().__init__(why)
+        self.scope = scope
+        self.resource_type = resource_type
 
 
 class UndeclaredRead(Exception):
@@ -283,7 +307,13 @@ def rule(
 
 
 class Context:
-    """What a rule may ask about the rest of the estate. Every lookup is an index hit."""
+    """What a rule may ask about the rest of the estate. Every lookup is an index hit.
+
+    Every resource a lookup returns holds `properties` (else NoUsableData), and an empty answer
+    about a child or extension type is given only where the input collected that type (else
+    NotCollected): a verdict rests only on data the input holds. Rules read other resources
+    through here and nowhere else (a meta-test holds them to it).
+    """
 
     def __init__(
         self,
@@ -291,7 +321,7 @@ class Context:
         options: dict[str, Any],
         allowed_types: frozenset[str] | None = None,
     ) -> None:
-        self.index = index
+        self._index = index
         self._options = options
         self._allowed = allowed_types
 
@@ -301,26 +331,46 @@ class Context:
                 f"the rule reads {resource_type} without declaring it in reads=[...]"
             )
 
+    def _usable(self, found: list[Resource]) -> list[Resource]:
+        for resource in found:
+            if not usable(resource):
+                raise NoUsableData(resource)
+        return found
+
+    def _unknowable(self, resource_type: str) -> None:
+        """A lookup that scans a whole type cannot answer while one of them holds nothing."""
+        blind = self._index.unusable.get(resource_type.lower())
+        if blind:
+            raise NoUsableData(min(blind, key=lambda r: r.key))
+
     def option(self, name: str) -> Any:
         return self._options[name]
 
+    def memo(self, name: str) -> dict[str, Any]:
+        """A dictionary that lives as long as this scan: shared checks cache per-scan work."""
+        return self._index.memos[name]
+
     @property
     def subscriptions(self) -> list[str]:
-        return self.index.subscriptions
+        return self._index.subscriptions
 
     def get(self, resource_id: str) -> Resource | None:
-        found = self.index.get(resource_id)
-        if found is not None:
-            self._declared(found.type)
-        return found
+        """The resource with this ID, or None. None is no proof of absence: a rule that fails
+        on a missing child or extension asks `children`/`extensions`, which check the input
+        collected that type."""
+        found = self._index.get(resource_id)
+        if found is None:
+            return None
+        self._declared(found.type)
+        return self._usable([found])[0]
 
     def resolve(self, resource_id: str, what: str) -> Resource:
         """The referenced resource; MissingReference when the snapshot does not hold it."""
-        found = self.index.get(resource_id)
+        found = self._index.get(resource_id)
         if found is None:
             raise MissingReference(resource_id, what)
         self._declared(found.type)
-        return found
+        return self._usable([found])[0]
 
     def parent(self, resource: Resource) -> Resource:
         parent = armid.parent_id(resource.id)
@@ -329,28 +379,29 @@ class Context:
         return self.resolve(parent, "parent resource")
 
     def children(self, resource: Resource | str, resource_type: str) -> list[Resource]:
-        """Child resources of a type; IncompleteData when none and collection failed there."""
+        """Child resources of a type; IncompleteData when none and the input cannot prove it."""
         self._declared(resource_type)
         resource_id = resource if isinstance(resource, str) else resource.id
-        found = self.index.children_of(resource_id, resource_type)
+        found = self._index.children_of(resource_id, resource_type)
         if not found:
             self._check_complete(resource_id, resource_type)
-        return found
+        return self._usable(found)
 
     def extensions(self, resource: Resource | str, resource_type: str) -> list[Resource]:
         """Extension resources at a scope (diagnostic settings, role assignments, pricings)."""
         self._declared(resource_type)
         scope = resource if isinstance(resource, str) else resource.id
-        found = self.index.extensions_of(scope, resource_type)
+        found = self._index.extensions_of(scope, resource_type)
         if not found:
             self._check_complete(scope, resource_type)
-        return found
+        return self._usable(found)
 
     def of_type(self, resource_type: str) -> list[Resource]:
         """All resources of a type. O(n): for small types (DNS zones, pricings), not per rule call
         over large ones."""
         self._declared(resource_type)
-        return self.index.of_type(resource_type)
+        self._unknowable(resource_type)
+        return self._index.of_type(resource_type)
 
     def inherited(self, subscription: str, resource_type: str) -> list[Resource]:
         """Extensions of a type at management-group or root scope that reach a subscription
@@ -361,8 +412,8 @@ class Context:
         counts, as the collector fetches them with `$filter=atScope()` at each subscription.
         """
         self._declared(resource_type)
-        found = self.index.above_subscriptions(resource_type)
-        sub = self.index.get(armid.subscription_scope(subscription))
+        found = self._usable(self._index.above_subscriptions(resource_type))
+        sub = self._index.get(armid.subscription_scope(subscription))
         chain = sub.raw.get("properties") if sub is not None else None
         ancestors = chain.get("managementGroupAncestorsChain") if isinstance(chain, dict) else None
         if not isinstance(ancestors, list) or not ancestors:
@@ -379,7 +430,8 @@ class Context:
         """Resources of a type whose string property at `path` equals `value`, ignoring case
         (O(1) after first use): the datastores whose `properties.accountName` names an account."""
         self._declared(resource_type)
-        return self.index.with_value(resource_type, path, value)
+        self._unknowable(resource_type)
+        return self._index.with_value(resource_type, path, value)
 
     def workspaces_using(
         self, resource: Resource, *usages: Usage, inherited: bool = True
@@ -388,19 +440,22 @@ class Context:
         only through `usages` when given; `inherited=False` leaves out projects that use it
         only through their hub."""
         self._declared("Microsoft.MachineLearningServices/workspaces")
-        return self.index.dependency_scope.dependents(resource, usages, inherited)
+        self._scope_knowable()
+        return self._index.dependency_scope.dependents(resource, usages, inherited)
 
     def dependencies_of(self, workspace: Resource, *usages: Usage) -> list[Dependency]:
         """What a workspace uses (present in the input or not; a project's inherited uses carry
         `via`), only through `usages` when given: the storage its payload logs land in."""
-        found = self.index.dependency_scope.dependencies_of(workspace)
+        self._scope_knowable()
+        found = self._index.dependency_scope.dependencies_of(workspace)
         return [d for d in found if not usages or d.usage in usages]
 
     def uses_of(self, resource: Resource) -> list[Dependency]:
         """Every use of this resource by an ML workspace, with how it is used (a project's
         uses inherited from its hub carry `via`)."""
         self._declared("Microsoft.MachineLearningServices/workspaces")
-        return self.index.dependency_scope.uses_of(resource)
+        self._scope_knowable()
+        return self._index.dependency_scope.uses_of(resource)
 
     def documented_own_assignment(
         self, principal_id: str, role_id: str, scope: str
@@ -411,13 +466,72 @@ class Context:
         online endpoint types in `reads` to use it."""
         for owner_type in OWNER_TYPES:
             self._declared(owner_type)
-        return self.index.own_identities.documented(principal_id, role_id, scope)
+        return self._index.own_identities.documented(principal_id, role_id, scope)
+
+    def own_identities_of(self, principal_id: str) -> list[OwnIdentity]:
+        """The workspaces', computes' and endpoints' managed identities with this principal ID
+        (none for any other principal). Declare the owner types in `reads` to use it."""
+        for owner_type in OWNER_TYPES:
+            self._declared(owner_type)
+        return self._index.own_identities.of_principal(principal_id)
+
+    def blast_radius(self, workspace: Resource, capabilities: frozenset[str]) -> Any:
+        """Who can reach this workspace's data, secrets and compute
+        (`amlaudit.access.blast.WorkspaceAccess`), for these capabilities; computed once per
+        scan and workspace. Declare `amlaudit.access.ACCESS_READS` in `reads` to use it."""
+        from amlaudit.access import ACCESS_READS
+        from amlaudit.access.blast import analyse
+        from amlaudit.access.estate import AccessEstate
+        from amlaudit.access.evaluate import Evaluator
+        from amlaudit.access.targets import workspace_scope
+
+        for kind in ACCESS_READS:
+            self._declared(kind)
+        memo = self.memo("access")
+        evaluator = memo.get("")
+        if evaluator is None:
+            evaluator = memo[""] = Evaluator(AccessEstate(self._index))
+        key = f"{workspace.key}|{','.join(sorted(capabilities))}"
+        found = memo.get(key)
+        if found is None:
+            scope = workspace_scope(self._index, workspace)
+            found = memo[key] = analyse(evaluator, scope, capabilities)
+        return found
+
+    def authorization_gaps(self, resource_ids: Sequence[str]) -> list[Any]:
+        """Collection errors that leave who can reach these resources unknown (failed
+        authorization listings at or above them): `amlaudit.access.report.CoverageEntry`."""
+        from amlaudit.access.report import error_gaps
+
+        return error_gaps(self._index, resource_ids)
+
+    def _scope_knowable(self) -> None:
+        """Who uses a resource is unknowable while a workspace, datastore, connection, compute
+        or App Insights component (what the dependency scope is built from) holds nothing."""
+        for resource_type in SOURCE_TYPES:
+            self._unknowable(resource_type)
 
     def _check_complete(self, scope: str, resource_type: str) -> None:
-        errors = self.index.errors_covering(scope, resource_type)
+        errors = self._index.errors_covering(scope, resource_type)
         if errors:
             first = errors[0]
             raise IncompleteData(
                 f"no {resource_type} found at {scope}, but collection failed there "
                 f"({first.operation}: {first.status})"
+            )
+        parent = self._index.get(scope)
+        always = always_present(resource_type, parent.raw.get("kind") if parent else None)
+        if always is not None:
+            raise NotCollected(
+                scope,
+                resource_type,
+                f"{resource_type}/{always} always exists in Azure but is not in the input; "
+                + how_to_collect(scope, resource_type),
+            )
+        if not self._index.collected(scope, resource_type):
+            raise NotCollected(
+                scope,
+                resource_type,
+                f"the input does not show {resource_type} was collected at {scope}; "
+                + how_to_collect(scope, resource_type),
             )

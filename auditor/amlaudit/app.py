@@ -20,7 +20,17 @@ from amlaudit._version import __version__
 from amlaudit.errors import AmlauditError
 from amlaudit.redact import scrub_text
 
-COMMANDS = ("scan", "export", "gate", "merge", "rules", "explain", "controls", "new_rule")
+COMMANDS = (
+    "scan",
+    "access",
+    "export",
+    "gate",
+    "merge",
+    "rules",
+    "explain",
+    "controls",
+    "new_rule",
+)
 EXIT_INTERNAL = 4
 
 

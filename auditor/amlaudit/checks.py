@@ -7,16 +7,25 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from amlaudit import armid
-from amlaudit.api import Context, Evidence, Verdict, failed, item_get, one_of, passed, same
+from amlaudit.access import ACCESS_READS as ACCESS_READS
+from amlaudit.api import (
+    Context,
+    Evidence,
+    NotCollected,
+    Verdict,
+    failed,
+    item_get,
+    one_of,
+    passed,
+    same,
+)
 from amlaudit.audit_categories import AuditCategories, audit_categories
 from amlaudit.depscope import is_project
-from amlaudit.index import SnapshotIndex
 from amlaudit.resource import DataError, Resource
 from amlaudit.result import scan_time
 
@@ -325,16 +334,13 @@ def defender_plan_verdict(res: Resource, ctx: Context, plan: str) -> Verdict:
 # Connection auth types that keep no secret in the workspace: the caller's or a managed identity.
 IDENTITY_AUTH_TYPES = ("AAD", "ManagedIdentity")
 
-# Per-scan memo (keyed by the snapshot index, dropped with it): one 'now' for every expiry
-# judged in a scan.
-_NOW: weakref.WeakKeyDictionary[SnapshotIndex, datetime] = weakref.WeakKeyDictionary()
-
 
 def now(ctx: Context) -> datetime:
     """'Now' for expiry checks: the scan time (SOURCE_DATE_EPOCH fixes it), read once per scan."""
-    moment = _NOW.get(ctx.index)
-    if moment is None:
-        moment = _NOW[ctx.index] = scan_time()
+    memo = ctx.memo("now")
+    moment = memo.get("now")
+    if not isinstance(moment, datetime):
+        moment = memo["now"] = scan_time()
     return moment
 
 
@@ -483,7 +489,14 @@ def outbound_rules(network: ManagedNetwork, ctx: Context) -> list[tuple[str, dic
         if not isinstance(body, dict):
             raise DataError(f"managedNetwork.outboundRules.{name} is not an object")
         found[name.lower()] = (name, body)
-    for child in ctx.children(network.workspace, OUTBOUND_RULES):
+    # The embedded map and the child resources are two views of one list: one is enough.
+    try:
+        children = ctx.children(network.workspace, OUTBOUND_RULES)
+    except NotCollected:
+        if embedded is None:
+            raise
+        children = []
+    for child in children:
         found[child.name.lower()] = (child.name, child.properties)
     return [found[key] for key in sorted(found)]
 
@@ -532,3 +545,41 @@ def aks_addon(res: Resource, name: str) -> dict[str, object]:
         if str(key).lower() == name.lower() and isinstance(body, dict):
             return body
     return {}
+
+
+# -- identity blast radius (amlaudit.access) for the rules built on it ---------------------------
+
+# The capabilities the access rules judge; the others are left to `amlaudit access`.
+RULE_CAPABILITIES = frozenset(
+    {"data-read", "data-write", "secrets-read", "role-assign", "identity-takeover"}
+)
+
+
+def workspace_access(res: Resource, ctx: Context) -> Any:
+    """The workspace's blast radius (`amlaudit.access.blast.WorkspaceAccess`) for the
+    capabilities the rules judge: computed once per workspace and scan, whichever rules ask."""
+    return ctx.blast_radius(res, RULE_CAPABILITIES)
+
+
+def access_gap(res: Resource, ctx: Context, result: Any) -> str | None:
+    """Why the blast radius of this workspace may be incomplete (unknown role, unreadable
+    authorization scope, no role assignments at all), or None. A rule that would pass raises
+    IncompleteData with it: a gap is never a pass."""
+    if result.unknown:
+        first = result.unknown[0]
+        return f"role {first.role_guid} assigned at {first.scope} is unknown"
+    gaps = ctx.authorization_gaps([res.id])
+    if gaps:
+        return f"authorization data could not be read at {gaps[0].scope}: {gaps[0].message}"
+    return None
+
+
+def without_rbac(ctx: Context) -> str | None:
+    """Why the access rules cannot judge at all: a snapshot without a single role assignment
+    (nor PIM eligibility, nor Lighthouse delegation) did not collect RBAC, e.g. a workspace
+    exported on its own. The rules skip with this reason; `amlaudit access` reports it as a
+    coverage gap."""
+    grants = ACCESS_READS[0], ACCESS_READS[3], ACCESS_READS[4]
+    if any(ctx.of_type(kind) for kind in grants):
+        return None
+    return "the snapshot holds no role assignments: who can reach the workspace cannot be judged"

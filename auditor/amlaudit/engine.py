@@ -1,11 +1,13 @@
 """Run rules over an indexed snapshot: one finding per (rule, resource of its types).
 
 The engine is where "never a silent pass" is enforced: a rule that raises, a resource without
-`properties`, a conflicting duplicate or a lookup into a scope whose collection failed all
-become *error* findings; a reference to a resource outside the snapshot becomes *skipped*
-with a coverage note. It is also where the dependency scope applies: under `used`, a rule
-of a dependency family (or a subscription rule) judges only the resources in scope, and the
-others are counted in `out_of_scope`.
+`properties` (judged or reached through the Context), one still provisioning, a conflicting
+duplicate, a lookup into a scope whose collection failed or whose type the input did not
+collect all become *error* findings; a reference to a resource outside the snapshot becomes
+*skipped*. Each gap is a coverage entry, listed once with the rules it affected. It is also
+where the dependency scope applies: under `used`, a rule of a dependency family (or a
+subscription rule) judges only the resources in scope, and the others are counted in
+`out_of_scope`.
 """
 
 from __future__ import annotations
@@ -15,10 +17,18 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
-from amlaudit.api import Context, IncompleteData, MissingReference, RuleSpec, Verdict
+from amlaudit.api import (
+    Context,
+    IncompleteData,
+    MissingReference,
+    NotCollected,
+    NoUsableData,
+    RuleSpec,
+    Verdict,
+)
 from amlaudit.depscope import ScopeMode, scoped_type
 from amlaudit.display import DisplayNames
-from amlaudit.index import SnapshotIndex
+from amlaudit.index import SnapshotIndex, absent_references, usable
 from amlaudit.model import Evidence, Finding, RuleStatus, ScanError, Status
 from amlaudit.redact import MARKER, printable, redact_tree, scrub_text
 from amlaudit.resource import DataError, Resource
@@ -35,6 +45,33 @@ class CoverageGap:
 
     def to_dict(self) -> dict[str, Any]:
         return {"resource_id": self.resource_id, "rule_id": self.rule_id, "reason": self.reason}
+
+
+class _Gaps:
+    """Coverage entries. A resource reached without data, or a type not collected at a scope,
+    is one entry naming every rule it affected (`shared`); other gaps are one entry per rule."""
+
+    def __init__(self) -> None:
+        self._rules: dict[tuple[str, str, str | None], set[str]] = {}
+
+    def add(self, resource_id: str, rule_id: str | None, reason: str, shared: bool = False) -> None:
+        key = (resource_id, reason, None if shared else rule_id)
+        rules = self._rules.setdefault(key, set())
+        if rule_id is not None:
+            rules.add(rule_id)
+
+    def known(self) -> set[str]:
+        return {resource_id.lower() for resource_id, _, _ in self._rules}
+
+    def entries(self) -> list[CoverageGap]:
+        found = []
+        for (resource_id, reason, _), rules in self._rules.items():
+            if len(rules) > 1:
+                shown = f"{reason} (affects {', '.join(sorted(rules))})"
+                found.append(CoverageGap(resource_id, None, shown))
+            else:
+                found.append(CoverageGap(resource_id, next(iter(rules), None), reason))
+        return found
 
 
 @dataclass
@@ -55,7 +92,7 @@ def evaluate(
     scope: ScopeMode = ScopeMode.USED,
 ) -> Evaluation:
     findings: list[Finding] = []
-    coverage: list[CoverageGap] = []
+    coverage = _Gaps()
     out_of_scope: dict[str, int] = {}
     texts = _TextCleaner()
     names = DisplayNames(index)
@@ -78,15 +115,20 @@ def evaluate(
             findings[start:] = sorted(findings[start:], key=Finding.sort_key)
     if any(a.id > b.id for a, b in pairwise(rules)):  # rules given out of ID order
         findings.sort(key=Finding.sort_key)
-    coverage = [
+    known = coverage.known()
+    judged_types = frozenset(t for spec in rules for t in spec.all_types)
+    for target, reason in absent_references(index, judged_types):
+        if target.lower() not in known:
+            coverage.add(target, None, reason)
+    gaps = [
         replace(
             gap,
             resource_id=printable(scrub_text(gap.resource_id)),
             reason=printable(scrub_text(gap.reason)),
         )
-        for gap in coverage
+        for gap in coverage.entries()
     ]
-    coverage.sort(key=lambda gap: (gap.resource_id.lower(), gap.rule_id or ""))
+    gaps.sort(key=lambda gap: (gap.resource_id.lower(), gap.rule_id or "", gap.reason))
     # Collection errors quote what Azure said, which may echo a SAS URL or a connection string.
     errors = sorted(
         (
@@ -97,7 +139,7 @@ def evaluate(
         ),
         key=ScanError.sort_key,
     )
-    return Evaluation(list(rules), findings, coverage, errors, dict(sorted(out_of_scope.items())))
+    return Evaluation(list(rules), findings, gaps, errors, dict(sorted(out_of_scope.items())))
 
 
 def _judged(index: SnapshotIndex, type_key: str, scope: ScopeMode) -> list[Resource]:
@@ -144,7 +186,7 @@ def _judge(
     display_type: str,
     context: Context,
     index: SnapshotIndex,
-    coverage: list[CoverageGap],
+    coverage: _Gaps,
     texts: _TextCleaner,
 ) -> Finding:
     verdict: Verdict
@@ -153,7 +195,9 @@ def _judge(
         if resource.key in index.conflicts:
             raise IncompleteData("the snapshot holds conflicting copies of this resource")
         if display_type != SUBSCRIPTION_TYPE:
-            _ = resource.properties  # null properties (az resource list) cannot be judged
+            if not usable(resource):  # null properties (az resource list) cannot be judged
+                raise NoUsableData(resource)
+            _settled(resource)
         verdict = spec.function(resource, context)
         if not isinstance(verdict, Verdict):
             raise TypeError(f"rule returned {type(verdict).__name__}, expected a Verdict")
@@ -164,19 +208,23 @@ def _judge(
         else:
             skip_reason = f"{missing}; it could not be judged"
             verdict = Verdict(Status.SKIPPED, skip_reason)
-        coverage.append(
-            CoverageGap(missing.resource_id, spec.id, f"{missing} (needed by {spec.id})")
-        )
+        coverage.add(missing.resource_id, spec.id, f"{missing} (needed by {spec.id})")
+    except NoUsableData as problem:
+        verdict = Verdict(Status.ERROR, f"cannot judge: {problem}")
+        coverage.add(problem.resource_id, spec.id, str(problem), shared=True)
+    except NotCollected as problem:
+        verdict = Verdict(Status.ERROR, f"cannot judge: {problem}")
+        coverage.add(problem.scope, spec.id, str(problem), shared=True)
     except DataError as problem:
         verdict = Verdict(Status.ERROR, f"cannot judge: {problem}")
-        coverage.append(CoverageGap(resource.id, spec.id, str(problem)))
+        coverage.add(resource.id, spec.id, str(problem))
     except IncompleteData as problem:
         verdict = Verdict(Status.ERROR, f"cannot judge: {problem}")
-        coverage.append(CoverageGap(resource.id, spec.id, str(problem)))
+        coverage.add(resource.id, spec.id, str(problem))
     except Exception as crash:  # a crashing rule is an error result, never a pass
         message = f"rule {spec.id} raised {type(crash).__name__}: {crash}"
         verdict = Verdict(Status.ERROR, message[:500])
-        coverage.append(CoverageGap(resource.id, spec.id, message[:500]))
+        coverage.add(resource.id, spec.id, message[:500])
     if verdict.status is _SKIPPED and skip_reason is None:
         skip_reason = verdict.message
     workspaces = (
@@ -200,3 +248,18 @@ def _judge(
         skip_reason=texts(skip_reason) if skip_reason else skip_reason,
         workspaces=workspaces,
     )
+
+
+# A resource in one of these states reports settings that are about to change, or none yet.
+TRANSITIONAL_STATES = frozenset({"creating", "updating", "deleting"})
+
+
+def _settled(resource: Resource) -> None:
+    """IncompleteData for a resource still provisioning: its settings are not final (a compute
+    instance answered while `Creating` reports no nested properties at all)."""
+    state = resource.properties.get("provisioningState")
+    if isinstance(state, str) and state.strip().lower() in TRANSITIONAL_STATES:
+        raise IncompleteData(
+            f"provisioningState is {state.strip()}: its settings are not reported until it "
+            "settles; scan again once it has"
+        )

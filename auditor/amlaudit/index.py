@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from amlaudit import armid
-from amlaudit.depscope import WORKSPACE_TYPE, DependencyScope
+from amlaudit.depscope import WORKSPACE_TYPE, DependencyScope, Usage
 from amlaudit.model import ScanError
 from amlaudit.own_identities import OwnIdentities
 from amlaudit.resource import Resource
@@ -38,13 +38,24 @@ class SnapshotIndex:
         self._values: dict[tuple[str, str], dict[str, list[Resource]]] = {}
         # Management-group and root-scope extensions (inherited role and policy assignments).
         self._above: dict[str, list[Resource]] = defaultdict(list)
+        # Resources whose `properties` is null or absent, by type: nothing can be read of them.
+        self.unusable: dict[str, list[Resource]] = defaultdict(list)
+        # Scope key -> positions of the sources holding it or anything inside it.
+        self._scope_sources: dict[str, set[int]] = defaultdict(set)
+        # Per-scan memos of shared checks, keyed by name; dropped with the index.
+        self.memos: dict[str, dict[str, object]] = defaultdict(dict)
 
         subscriptions: set[str] = set()
         for resource in snapshot.resources:
             self._add(resource)
+            if not usable(resource):
+                self.unusable[resource.type_key].append(resource)
             sub = armid.subscription_id(resource.id)
             if sub:
                 subscriptions.add(sub)
+            origins = snapshot.origins.get(resource.key, set())
+            for scope in _enclosing(resource.key):
+                self._scope_sources[scope] |= origins
         for sub in sorted(subscriptions):
             scope = armid.subscription_scope(sub)
             if scope not in self.by_key:
@@ -61,7 +72,8 @@ class SnapshotIndex:
             resources.sort(key=_display_order)
 
     def _add(self, resource: Resource) -> None:
-        self.by_key[resource.key] = resource
+        # Conflicting copies of one ID (one per type) are all judged; lookups see the first.
+        self.by_key.setdefault(resource.key, resource)
         self.by_type[resource.type_key].append(resource)
         parent = armid.parent_id(resource.id)
         if parent is not None:
@@ -73,6 +85,27 @@ class SnapshotIndex:
                 self._above[resource.type_key].append(resource)
 
     # -- lookups ---------------------------------------------------------------------------------
+
+    def collected(self, scope_id: str, resource_type: str) -> bool:
+        """Whether the input proves a resource of this type at this scope absent: one of the
+        sources holding the scope (or resources inside it) collected the type."""
+        type_key = resource_type.lower()
+        node: str | None = scope_id
+        sources: set[int] = set()
+        while node is not None and not sources:  # a scope the input lacks: its parent's files
+            sources = self._scope_sources.get(armid.key(node), set())
+            node = armid.parent_id(node)
+        if any(self.snapshot.sources[n].collected(type_key) for n in sources):
+            return True
+        # An envelope speaks for its whole scope: the subscriptions it holds resources of.
+        subscription = armid.subscription_id(scope_id)
+        if subscription is None:
+            return False
+        holding = self._scope_sources.get(armid.key(armid.subscription_scope(subscription)), set())
+        return any(
+            source.shape == "envelope" and source.declares(type_key)
+            for source in (self.snapshot.sources[n] for n in holding)
+        )
 
     def get(self, resource_id: str) -> Resource | None:
         return self.by_key.get(armid.key(resource_id))
@@ -202,6 +235,49 @@ class SnapshotIndex:
             if rid == scope or rid.startswith(scope + "/") or scope.startswith(rid + "/"):
                 found.append(error)
         return found
+
+
+def absent_references(index: SnapshotIndex, judged: frozenset[str]) -> list[tuple[str, str]]:
+    """(target ID, reason) for every resource a workspace uses (the dependency scope: directly,
+    through its hub, a datastore, a connection or an attached cluster) that the input does not
+    hold. A connection's target counts only among the (lower-case) types the rules judge or
+    read: an Azure OpenAI account is outside what amlaudit judges, a storage account is not."""
+    found: dict[str, tuple[str, str]] = {}
+    scope = index.dependency_scope
+    for workspace in index.workspaces():
+        for use in scope.dependencies_of(workspace):
+            key = armid.key(use.resource_id)
+            if key in found or index.get(use.resource_id) is not None:
+                continue
+            target_type = (armid.type_from_id(use.resource_id) or "").lower()
+            if use.usage is Usage.CONNECTION and target_type not in judged:
+                continue
+            named_by = use.detail or use.via or use.workspace_id
+            found[key] = (
+                use.resource_id,
+                f"{use.resource_id} is not in the input (the {use.usage.value} of "
+                f"{named_by}); its settings are not judged",
+            )
+    return [found[key] for key in sorted(found)]
+
+
+def usable(resource: Resource) -> bool:
+    """False for a resource whose `properties` is null or absent (`az resource list`): rules
+    can read nothing of it. Subscriptions carry no settings there, so they always count."""
+    return resource.type_key == SUBSCRIPTION_TYPE.lower() or isinstance(
+        resource.raw.get("properties"), dict
+    )
+
+
+def _enclosing(resource_key: str) -> list[str]:
+    """The resource's own key, its resource group's and its subscription's."""
+    parts = resource_key.split("/")
+    found = [resource_key]
+    if len(parts) > 2 and parts[1] == "subscriptions":
+        found.append("/".join(parts[:3]))
+        if len(parts) > 4 and parts[3] == "resourcegroups":
+            found.append("/".join(parts[:5]))
+    return found
 
 
 def _display_order(resource: Resource) -> str:

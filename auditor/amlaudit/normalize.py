@@ -17,9 +17,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from amlaudit import armid
+
 _ANY_DEPTH = "**"
 _ANY_KEY = "*"
-_IDENTITY_FIELDS = ("id", "type")
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,17 @@ def _paths(paths: Iterable[str]) -> tuple[tuple[str, ...], ...]:
 
 
 def normalize(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The resource in normal form: ID and type lower-cased, volatile fields removed, empty
+    """The resource in normal form: ID as its comparison key (lower case, no trailing or double
+    slash), type lower-cased, volatile fields removed, empty
     values (`null`, `[]`, `{}`) dropped, unordered arrays sorted. Keys keep their casing (ARM
     property names are case-sensitive in JSON even though Azure Policy aliases are not)."""
     table = volatile_table()
     type_key = str(raw.get("type", "")).lower()
     body: dict[str, Any] = dict(raw)
-    for name in _IDENTITY_FIELDS:
-        if isinstance(body.get(name), str):
-            body[name] = body[name].lower()
+    if isinstance(body.get("id"), str):
+        body["id"] = armid.key(body["id"])
+    if isinstance(body.get("type"), str):
+        body["type"] = body["type"].strip().lower()
     if isinstance(body.get("location"), str):
         body["location"] = body["location"].replace(" ", "").lower()
     for path in table.ignored(type_key):

@@ -52,6 +52,15 @@ SELECTING_READS: dict[tuple[str, str], str] = {
         "properties.managedNetwork.isolationMode",
     ): "the same setting, read from the workspace's managedNetworks/default resource",
     (
+        "microsoft.machinelearningservices/workspaces",
+        "identity.principalId",
+    ): "a workspace's managed identity is a principal: it finds the role assignments and access "
+    "policies the access rules follow (and the own-identity table)",
+    (
+        "microsoft.machinelearningservices/workspaces",
+        "identity.userAssignedIdentities",
+    ): "finds the user-assigned identities whose grants a workspace's code runs with",
+    (
         "microsoft.machinelearningservices/workspaces/computes",
         "properties.computeType",
     ): "compute rules apply to some compute types only",

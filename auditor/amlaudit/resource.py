@@ -26,6 +26,13 @@ class DataError(Exception):
     """Resource data has a shape the rule cannot judge (wrong type at a path it reads)."""
 
 
+# Types whose settings sit in a nested object Azure leaves null until it reports them (a
+# compute instance answered while `Creating`): a read below it is unreported, not absent.
+NESTED_SETTINGS: dict[str, tuple[str, ...]] = {
+    "microsoft.machinelearningservices/workspaces/computes": ("properties", "properties"),
+}
+
+
 _SPLITS: dict[str, tuple[str, ...]] = {}
 _MISSING: Any = object()
 _AMBIGUOUS = "\x00ambiguous"  # a folded-name entry: several names of the object share it
@@ -141,7 +148,8 @@ class Resource:
         """
         node: Any = self.raw
         folds = self._folds
-        for part in _SPLITS.get(path) or _split(path):
+        parts = _SPLITS.get(path) or _split(path)
+        for part in parts:
             if type(node) is dict or isinstance(node, dict):
                 entry = folds.get(id(node))
                 if entry is None or entry[0] is not node:
@@ -151,10 +159,25 @@ class Resource:
                     value = pick(node, part, entry[1])
                 node = value
             elif node is None:
-                return default
+                return self._absent(parts, default)
             else:
                 raise DataError(f"{_where(self.raw, path)} is {_kind(node)}, expected an object")
-        return default if node is None else node
+        return self._absent(parts, default) if node is None else node
+
+    def _absent(self, parts: tuple[builtins.str, ...], default: Any) -> Any:
+        """`default` for an absent value, unless it sits below nested settings Azure has not
+        reported yet: then DataError, as nothing below them can be judged."""
+        nested = NESTED_SETTINGS.get(self.type_key)
+        if nested is None or parts[: len(nested)] != nested or len(parts) <= len(nested):
+            return default
+        node: Any = self.raw
+        for part in nested:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            raise DataError(
+                f"{'.'.join(nested)} is not reported (null): the settings below it are unknown"
+            )
+        return default
 
     def has(self, path: str) -> bool:
         return self.get(path) is not None

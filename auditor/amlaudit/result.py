@@ -44,6 +44,8 @@ class ScanResult:
     workspaces: list[dict[str, Any]]
     generated_at: datetime
     warnings: list[str] = field(default_factory=list)
+    # `scan --access`: the access report (amlaudit-access document), for the HTML section.
+    access: dict[str, Any] | None = None
     tool_version: str = __version__
     # The suppression entries in force for this scan (expired ones too), for the reports.
     suppression_entries: list[SuppressionEntry] = field(default_factory=list)

@@ -26,6 +26,7 @@ class ScanRequest:
     max_input_size: int = DEFAULT_MAX_INPUT_BYTES
     allow_empty: bool = False
     dependency_scope: ScopeMode = ScopeMode.USED
+    access: bool = False
 
 
 def run_scan(request: ScanRequest) -> ScanResult:
@@ -37,6 +38,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
         request.options_source,
         request.allow_empty,
         request.dependency_scope,
+        access=request.access,
     )
 
 
@@ -47,6 +49,7 @@ def scan_snapshot(
     options_source: str = "configuration",
     allow_empty: bool = True,
     dependency_scope: ScopeMode = ScopeMode.USED,
+    access: bool = False,
 ) -> ScanResult:
     """Evaluate rules on an already-loaded snapshot (the live path arrives here too)."""
     values = rule_options(list(rules), options or {}, options_source)
@@ -60,7 +63,7 @@ def scan_snapshot(
             "no Azure ML workspace found in the input: nothing was audited "
             "(pass --allow-empty if that is expected)"
         )
-    return ScanResult(
+    result = ScanResult(
         rules=list(rules),
         findings=evaluation.findings,
         errors=evaluation.errors,
@@ -72,6 +75,11 @@ def scan_snapshot(
         warnings=warnings,
         out_of_scope=evaluation.out_of_scope,
     )
+    if access:
+        from amlaudit.access.report import access_document, build_report
+
+        result.access = access_document(build_report(index))
+    return result
 
 
 def _workspace_summary(raw: dict[str, Any], resource_id: str, name: str) -> dict[str, Any]:

@@ -21,10 +21,12 @@ from typing import Any
 import orjson
 
 from amlaudit import armid
+from amlaudit.duplicates import Merged, merge
 from amlaudit.errors import InputError
 from amlaudit.model import ScanError
 from amlaudit.redact import printable, scrub_text
 from amlaudit.resource import Resource
+from amlaudit.shapes import as_arm, is_ml_entity
 
 ENVELOPE_FORMAT = "amlaudit-snapshot"
 ENVELOPE_VERSION = 1
@@ -46,8 +48,6 @@ _GRAPH_COLUMNS = frozenset(
 # Cheap pre-checks on the text, so the slower validating parse runs only when needed.
 _BIG_EXPONENT_RE = re.compile(r"\d[eE]\+?0*\d{3,}")
 _LONE_SURROGATE_RE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-# Fields that identify a resource's configuration, compared to tell duplicates apart.
-_CONFIG_FIELDS = ("properties", "sku", "identity", "kind", "tags", "location")
 
 
 @dataclass
@@ -59,6 +59,43 @@ class SnapshotSource:
     resources: int
     collected_at: str | None = None
     source: dict[str, Any] | None = None
+    # Lower-case types the input holds at least one resource of (the per-file heuristic).
+    types: set[str] = field(default_factory=set, repr=False)
+    # Lower-case types the input's `errors` name: listed, except where an error says it failed.
+    failed_types: set[str] = field(default_factory=set, repr=False)
+
+    @property
+    def declared_types(self) -> frozenset[str] | None:
+        """`source.collected_types` of an envelope, lower-cased; None when it declares none."""
+        declared = (self.source or {}).get("collected_types")
+        if self.shape != "envelope" or not isinstance(declared, list):
+            return None
+        return frozenset(t.lower() for t in declared if isinstance(t, str))
+
+    @property
+    def complete(self) -> bool:
+        """A version-1 envelope written by amlaudit without `collected_types`: it keeps that
+        version's meaning, complete for its scopes (the failures are its `errors`)."""
+        tool = (self.source or {}).get("tool")
+        written_by_amlaudit = isinstance(tool, str) and tool.split(" ", 1)[0] == "amlaudit"
+        return self.shape == "envelope" and written_by_amlaudit and self.declared_types is None
+
+    def declares(self, type_key: str) -> bool:
+        """Whether this envelope says the type was collected in all its scopes (declared, or
+        a complete amlaudit version-1 envelope); never true of the per-file heuristic."""
+        declared = self.declared_types
+        if self.complete:
+            return True
+        # A type whose listing failed somewhere is not declared; it was still listed everywhere
+        # its `errors` do not cover (rules look those up first and report error there).
+        return declared is not None and (type_key in declared or type_key in self.failed_types)
+
+    def collected(self, type_key: str) -> bool:
+        """Whether this input says every resource of a (lower-case) type in its scopes is in it:
+        declared by the envelope, or, for inputs that declare nothing, held at least once."""
+        if self.declared_types is not None or self.complete:
+            return self.declares(type_key)
+        return type_key in self.types
 
 
 @dataclass
@@ -68,53 +105,67 @@ class Snapshot:
     sources: list[SnapshotSource] = field(default_factory=list)
     # Keys of resources that appeared twice with different content: rules report error.
     conflicts: set[str] = field(default_factory=set)
+    # Resource key -> positions in `sources` of the inputs that hold it.
+    origins: dict[str, set[int]] = field(default_factory=dict)
+
+
+def single_source(
+    resources: list[Resource], errors: list[ScanError], source: SnapshotSource
+) -> Snapshot:
+    """A snapshot read from one source in memory (the live path), origins recorded."""
+    source.types = {r.type_key for r in resources}
+    source.failed_types = {e.resource_type.lower() for e in errors if e.resource_type}
+    return Snapshot(
+        resources=resources,
+        errors=errors,
+        sources=[source],
+        origins={r.key: {0} for r in resources},
+    )
 
 
 def load(paths: list[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Snapshot:
-    """Load and merge snapshot files; identical duplicates collapse, conflicting ones are errors.
-
-    Which copy of a duplicate is kept does not depend on input order (the smallest ID, then
-    content, wins), so a shuffled or re-split snapshot gives byte-identical reports.
-    """
+    """Load and merge snapshot files; copies of one resource merge or conflict (see
+    :mod:`amlaudit.duplicates`), and which copy is kept does not depend on input order, so a
+    shuffled or re-split snapshot gives byte-identical reports."""
     snapshot = Snapshot()
-    kept: dict[str, int] = {}  # resource key -> position in snapshot.resources
+    copies: dict[str, list[Resource]] = {}
     for path in paths:
         document = _read_json(path, max_bytes)
         items, errors, source = _unwrap(document, path)
         snapshot.errors.extend(errors)
-        count = 0
-        for position, item in enumerate(items):
-            resource = _to_resource(item, path, position)
-            count += 1
-            index = kept.get(resource.key)
-            if index is None:
-                kept[resource.key] = len(snapshot.resources)
-                snapshot.resources.append(resource)
-                continue
-            previous = snapshot.resources[index]
-            if _config(previous.raw) != _config(resource.raw):
-                snapshot.conflicts.add(resource.key)
-            if _rank(resource) < _rank(previous):
-                snapshot.resources[index] = resource
-        source.resources = count
+        source.failed_types = {e.resource_type.lower() for e in errors if e.resource_type}
+        position = len(snapshot.sources)
+        for number, item in enumerate(items):
+            resource = _to_resource(item, path, number)
+            copies.setdefault(resource.key, []).append(resource)
+            snapshot.origins.setdefault(resource.key, set()).add(position)
+            source.types.add(resource.type_key)
+        source.resources = len(items)
         snapshot.sources.append(source)
-    for key in sorted(snapshot.conflicts):
-        snapshot.errors.append(
-            ScanError(
-                scope=snapshot.resources[kept[key]].id,
-                operation="load snapshot",
-                status="conflict",
-                message="the same resource ID appears with different content; "
-                "its rules cannot tell which is current",
-            )
-        )
+    for key, found in copies.items():
+        merged = merge(found) if len(found) > 1 else Merged((found[0],), False, ())
+        snapshot.resources.extend(merged.kept)
+        if merged.conflict:
+            snapshot.conflicts.add(key)
+            snapshot.errors.append(_conflict_error(merged))
     # Rules quote the first error covering a scope: make "first" independent of input order.
     snapshot.errors.sort(key=ScanError.sort_key)
     return snapshot
 
 
-def _rank(resource: Resource) -> tuple[str, str]:
-    return resource.id, json.dumps(_config(resource.raw), sort_keys=True, default=str)
+def _conflict_error(merged: Merged) -> ScanError:
+    first = merged.kept[0]
+    differ = (
+        f"as {' and '.join(merged.types)}"
+        if len(merged.types) > 1
+        else "with different content (beyond etags, provisioning states and other volatile fields)"
+    )
+    return ScanError(
+        scope=first.id,
+        operation="load snapshot",
+        status="conflict",
+        message=f"the same resource ID appears {differ}; its rules cannot tell which is current",
+    )
 
 
 def _read_json(path: str, max_bytes: int) -> Any:
@@ -257,7 +308,7 @@ def _unwrap(document: Any, path: str) -> tuple[list[Any], list[ScanError], Snaps
         return document["value"], errors, SnapshotSource(path, "arm-list", 0)
     if "data" in document:
         return _unwrap_graph(document, path)
-    if "id" in document and "type" in document:
+    if "id" in document and ("type" in document or is_ml_entity(document)):
         return [document], [], SnapshotSource(path, "resource", 0)
     raise InputError(
         f"{path}: unrecognised snapshot shape (expected an amlaudit envelope, an array of "
@@ -365,6 +416,7 @@ def _to_resource(item: Any, path: str, position: int) -> Resource:
     where = f"{path}: resource #{position + 1}"
     if not isinstance(item, dict):
         raise InputError(f"{where} is {_json_kind(item)}, expected an object")
+    item = as_arm(item, where)
     resource_id = item.get("id")
     if not isinstance(resource_id, str) or not resource_id.strip().startswith("/"):
         shown = "missing" if resource_id is None else repr(resource_id)[:80]
@@ -374,7 +426,8 @@ def _to_resource(item: Any, path: str, position: int) -> Resource:
         resource_type = SUBSCRIPTION_TYPE
     if not isinstance(resource_type, str) or "/" not in resource_type:
         shown = "missing" if resource_type is None else repr(resource_type)[:80]
-        raise InputError(f"{where} ({resource_id[:120]}) has no valid 'type' ({shown})")
+        shown_id = printable(scrub_text(resource_id.strip()))
+        raise InputError(f"{where} ({shown_id}) has no valid 'type' ({shown})")
     resource_type = resource_type.strip()
     if "." not in resource_type.split("/", 1)[0]:
         # Some APIs return a short type (ML outbound rules: "workspace/outboundRules"); the
@@ -393,7 +446,3 @@ def _json_kind(value: Any) -> str:
 def _is_subscription(resource_id: str) -> bool:
     parts = armid.key(resource_id).split("/")
     return len(parts) == 3 and parts[1] == "subscriptions"
-
-
-def _config(raw: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(raw.get(name) for name in _CONFIG_FIELDS)

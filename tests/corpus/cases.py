@@ -209,6 +209,11 @@ CASES: dict[str, bytes | Callable[[Path], None]] = {
     "duplicate-conflicting-other-case": js(_conflict(WS_ID.upper())),
     "duplicate-trailing-slash-identical": js(_same(WS_ID + "/")),
     "duplicate-odd-casing-identical": js(_same(WS_ID.replace("resourceGroups", "RESOURCEGROUPS"))),
+    # A decoy: the workspace with only its type changed, placed first (issue 12 item 3).
+    "duplicate-decoy-other-type": js(
+        [{**workspace(), "type": "Microsoft.Storage/storageAccounts"}, workspace()]
+    ),
+    "duplicate-decoy-other-name": js([{**workspace(), "name": "mlw-decoy"}, workspace()]),
     "id-trailing-slash": js(_renamed(WS_ID + "/", "mlw-corpus")),
     "id-double-slashes": js(_renamed(WS_ID.replace("/providers/", "//providers//"), "x")),
     "id-unicode-and-spaces": js(

@@ -43,6 +43,8 @@ _DIAGNOSED = (
 _DIAG = "microsoft.insights/diagnosticsettings"
 _COMPUTES = "microsoft.machinelearningservices/workspaces/computes"
 _ASSIGNMENTS = "microsoft.authorization/policyassignments"
+_ROLE_ASSIGNMENTS = "microsoft.authorization/roleassignments"
+_ELIGIBILITY = "microsoft.authorization/roleeligibilityscheduleinstances"
 
 CATALOG: tuple[Recipe, ...] = (
     Recipe("Microsoft.Resources/subscriptions", SUBSCRIPTION_API_VERSION),
@@ -206,11 +208,43 @@ CATALOG: tuple[Recipe, ...] = (
         subscription_level=True,
         queries=("", "$filter=atScope()"),
     ),
+    # Listed per subscription (built-ins and the custom roles assignable there); a definition
+    # an assignment references that the list lacks (a custom role of a management group) is
+    # fetched by its ID, so `amlaudit access` never has to guess a role.
     Recipe(
         "Microsoft.Authorization/roleDefinitions",
         "2022-04-01",
         listed=True,
         subscription_level=True,
+        referenced_by=tuple(
+            Reference(source, at("properties.roleDefinitionId"))
+            for source in (_ROLE_ASSIGNMENTS, _ELIGIBILITY)
+        ),
+    ),
+    # At the subscription and (atScope) above it: deny assignments of deployment stacks,
+    # managed applications and Blueprints, which win over every grant.
+    Recipe(
+        "Microsoft.Authorization/denyAssignments",
+        "2022-04-01",
+        listed=True,
+        subscription_level=True,
+        queries=("", "$filter=atScope()"),
+    ),
+    # PIM: eligible-but-inactive grants are not role assignments (2020-10-01).
+    Recipe(
+        "Microsoft.Authorization/roleEligibilityScheduleInstances",
+        "2020-10-01",
+        listed=True,
+        subscription_level=True,
+        queries=("$filter=atScope()",),
+    ),
+    # Azure Lighthouse delegations to another tenant, with their authorizations expanded.
+    Recipe(
+        "Microsoft.ManagedServices/registrationAssignments",
+        "2022-10-01",
+        listed=True,
+        subscription_level=True,
+        queries=("$expandRegistrationDefinition=true",),
     ),
     Recipe(
         "Microsoft.Authorization/policyAssignments",

@@ -28,6 +28,7 @@ from amlaudit.collect.results import (
     Outcome,
     Task,
     collapse_unreachable,
+    collected_types,
     missing_recipe_errors,
     timeout_error,
 )
@@ -116,6 +117,9 @@ class Collector:
             timed_out=self._timed_out,
             unreachable=sorted(self._sub_failures),
             not_found=sorted(self.not_found, key=str.lower),
+            collected_types=collected_types(
+                [r.type for r in self.plan.recipes.values()], self.errors
+            ),
         )
 
     # -- scheduling ----------------------------------------------------------------------------

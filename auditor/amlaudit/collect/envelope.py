@@ -26,6 +26,7 @@ from amlaudit.snapshot import (
     SUBSCRIPTION_TYPE,
     Snapshot,
     SnapshotSource,
+    single_source,
 )
 
 
@@ -51,6 +52,7 @@ def build_envelope(collection: Collection, source: dict[str, Any]) -> dict[str, 
             "subscriptions": collection.subscriptions,
             "redactions": redactions,
             "not_found": collection.not_found,
+            "collected_types": collection.collected_types,
         },
         "resources": resources,
         "errors": [error.to_dict() for error in collection.errors],
@@ -69,7 +71,7 @@ def to_snapshot(envelope: dict[str, Any], errors: Any) -> Snapshot:
     source = SnapshotSource(
         "live", "envelope", len(resources), envelope["collected_at"], envelope["source"]
     )
-    return Snapshot(resources=resources, errors=list(errors), sources=[source])
+    return single_source(resources, list(errors), source)
 
 
 def write_envelope(envelope: dict[str, Any], stream: TextIO) -> None:

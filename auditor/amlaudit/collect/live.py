@@ -212,5 +212,11 @@ def scan_live(
     if args.save_snapshot:
         write_text(args.save_snapshot, lambda stream: write_envelope(live.envelope, stream))
     return scan_snapshot(
-        live.snapshot, rules, options, options_source, allow_empty, dependency_scope
+        live.snapshot,
+        rules,
+        options,
+        options_source,
+        allow_empty,
+        dependency_scope,
+        access=bool(getattr(args, "access", False)),
     )

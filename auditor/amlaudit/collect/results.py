@@ -53,6 +53,16 @@ class Collection:
     timed_out: bool = False
     unreachable: list[str] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
+    # Types whose every listing succeeded (envelope `source.collected_types`).
+    collected_types: list[str] = field(default_factory=list)
+
+
+def collected_types(planned: list[str], errors: list[ScanError]) -> list[str]:
+    """The planned types no collection error names: each listing of them succeeded. An error
+    without a type (an unreadable subscription) leaves the types collected elsewhere; it is an
+    `errors` entry of its own, which rules look up by scope."""
+    failed = {e.resource_type.lower() for e in errors if e.resource_type}
+    return sorted({t for t in planned if t.lower() not in failed}, key=str.lower)
 
 
 def timeout_error(task: Task) -> ScanError:

@@ -76,6 +76,11 @@ def register(subparsers: Any) -> None:
         "count per rule)",
     )
     out.add_argument(
+        "--access",
+        action="store_true",
+        help="add the identity blast radius (see `amlaudit access`) to the HTML report",
+    )
+    out.add_argument(
         "--sarif-include-suppressed",
         action="store_true",
         help="also put suppressed findings in SARIF, with SARIF suppressions",
@@ -170,6 +175,7 @@ def run(args: argparse.Namespace) -> int:
                 max_input_size=max_size,
                 allow_empty=allow_empty,
                 dependency_scope=scope,
+                access=args.access,
             )
         )
     known = load_rules(find_packs([*config.get("rules-path", []), *args.rules_path]))

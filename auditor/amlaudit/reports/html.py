@@ -39,8 +39,18 @@ def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
         "css": Markup(css),
         "script": Markup(script),
         "csp": content_security_policy(css, script),
+        "access": _access(result),
     }
     out.write(template.render(context))  # one write: far cheaper than a million chunks
+
+
+def _access(result: ScanResult) -> dict[str, Any] | None:
+    """The Access section's data (`scan --access`), with each workspace's matrix rows."""
+    if result.access is None:
+        return None
+    from amlaudit.access.render_html import html_document
+
+    return html_document(result.access)
 
 
 def content_security_policy(css: str, script: str) -> str:

@@ -33,13 +33,23 @@ def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
     stamp = format_time(result.generated_at)
     root = ET.Element("testsuites", name="amlaudit", time="0")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    gaps: dict[str | None, list[str]] = defaultdict(list)
+    for gap in result.coverage:
+        gaps[gap.rule_id].append(f"not in the input: {gap.resource_id}: {gap.reason}")
     for spec in result.rules:
         suite = _suite(spec, by_rule.get(spec.id, []), stamp)
+        _system_out(suite, gaps.pop(spec.id, []))
         root.append(suite)
         for key in totals:
             totals[key] += int(suite.get(key, "0"))
     for key, value in totals.items():
         root.set(key, str(value))
+    unattached = [line for lines in gaps.values() for line in lines]
+    if unattached:
+        suite = ET.SubElement(root, "testsuite", name="not in the input", timestamp=stamp)
+        suite.attrib.update(hostname="amlaudit", time="0", tests="0", failures="0", errors="0")
+        suite.set("skipped", "0")
+        _system_out(suite, unattached)
     if result.errors:
         root.append(_collection_suite(result, stamp))
         root.set("tests", str(totals["tests"] + len(result.errors)))
@@ -79,6 +89,13 @@ def _suite(spec: RuleSpec, findings: list[Finding], stamp: str) -> ET.Element:
     for key, value in counts.items():
         suite.set(key, str(value))
     return suite
+
+
+def _system_out(suite: ET.Element, lines: list[str]) -> None:
+    """Coverage entries (what the scan needed but the input does not hold) as the suite's
+    <system-out>, where CI test viewers show a suite's log."""
+    if lines:
+        ET.SubElement(suite, "system-out").text = clean("\n".join(sorted(lines)))
 
 
 def _outcome(finding: Finding) -> str | None:

@@ -77,6 +77,7 @@ def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
     lines += _rules_table(active, result)
     lines += _findings_table(active, result)
     lines += _problems(result)
+    lines += _not_in_input(result)
     out.write("\n".join(lines).rstrip() + "\n")
 
 
@@ -139,7 +140,7 @@ def _problems(result: ScanResult) -> list[str]:
     lines = ["", "### Could not judge everything", ""]
     for error in result.errors[:MAX_ROWS]:
         lines.append(
-            f"- collection: {escape(error.operation)} {escape(error.scope, 200)}: "
+            f"- collection: {escape(error.operation)} {escape(error.scope, len(error.scope))}: "
             f"{escape(error.status)} {escape(error.message)}"
         )
     for finding in errors[:MAX_ROWS]:
@@ -150,4 +151,18 @@ def _problems(result: ScanResult) -> list[str]:
     if hidden:
         lines.append(f"- … and {hidden} more in the full report.")
     lines += [f"- warning: {escape(w)}" for w in result.warnings[:MAX_ROWS]]
+    return lines
+
+
+def _not_in_input(result: ScanResult) -> list[str]:
+    """Coverage: what the scan needed but the input does not hold. Cells are shortened like
+    every other in this PR comment; the JSON report keeps each entry whole."""
+    if not result.coverage:
+        return []
+    lines = ["", "### Not in the input", ""]
+    for gap in result.coverage[:MAX_ROWS]:
+        rule = f"{gap.rule_id}: " if gap.rule_id else ""
+        lines.append(f"- {rule}{escape(gap.reason)}")
+    if len(result.coverage) > MAX_ROWS:
+        lines.append(f"- … and {len(result.coverage) - MAX_ROWS} more in the full report.")
     return lines

@@ -272,6 +272,15 @@ def _invocation(result: ScanResult, index: dict[str, int]) -> dict[str, Any]:
                     "properties": {"amlaudit/kind": "rule-error"},
                 }
             )
+    for gap in result.coverage:
+        note: dict[str, Any] = {
+            "level": "note",
+            "message": {"text": f"not in the input: {gap.resource_id}: {gap.reason}"},
+            "properties": {"amlaudit/kind": "coverage", **gap.to_dict()},
+        }
+        if gap.rule_id in index:
+            note["associatedRule"] = {"id": gap.rule_id, "index": index[gap.rule_id]}
+        notes.append(note)
     for warning in result.warnings:
         notes.append({"level": "warning", "message": {"text": warning}})
     incomplete = bool(result.errors) or any(f.status is Status.ERROR for f in result.findings)

@@ -243,15 +243,13 @@ def _write_incomplete(result: ScanResult, out: TextIO) -> None:
 
 
 def _write_unjudged(result: ScanResult, out: TextIO) -> None:
-    """Referenced resources outside the snapshot: skipped, not errors, but never silent."""
-    errored = {f.resource_id.lower() for f in result.findings if f.status is Status.ERROR}
-    missing = [gap for gap in result.coverage if gap.resource_id.lower() not in errored]
-    if not missing:
+    """What the scan needed but the input does not hold: referenced resources outside it,
+    resources without properties, types it did not collect. Never silent."""
+    if not result.coverage:
         return
-    out.write(f"\nNot judged: {plural(len(missing), 'referenced resource')} outside the snapshot\n")
-    for gap in missing[:MAX_LISTED]:
+    gaps = result.coverage
+    out.write(f"\nNot in the input ({len(gaps)}): what the scan needed but could not read.\n")
+    for gap in gaps[:20]:
         out.write(f"  - {gap.reason}\n")
-    if len(missing) > MAX_LISTED:
-        out.write(
-            f"  ... and {len(missing) - MAX_LISTED:,} more (see the JSON report's coverage)\n"
-        )
+    if len(gaps) > 20:
+        out.write(f"  ... and {len(gaps) - 20} more (see the JSON report's coverage)\n")

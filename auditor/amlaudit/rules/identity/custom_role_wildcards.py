@@ -1,6 +1,4 @@
-import re
-from functools import lru_cache
-
+from amlaudit.access.wildcard import permission_pattern
 from amlaudit.api import Context, Evidence, Resource, Verdict, failed, passed, rule, same, skip
 
 # Operations whose reach makes a role dangerous in an ML estate (rbac.md §2): escalation,
@@ -28,14 +26,6 @@ SENSITIVE_DATA_ACTIONS = (
     "Microsoft.KeyVault/vaults/secrets/getSecret/action",
     "Microsoft.KeyVault/vaults/keys/decrypt/action",
 )
-
-
-@lru_cache(maxsize=1024)
-def permission_pattern(text: str) -> re.Pattern[str]:
-    """An RBAC permission string as a regex: `*` spans `/`, and `a/*/b` also matches `a/b`."""
-    parts = re.split(r"(/\*/|\*)", text.strip())
-    body = "".join("/(?:.*/)?" if p == "/*/" else ".*" if p == "*" else re.escape(p) for p in parts)
-    return re.compile(f"^{body}$", re.IGNORECASE)
 
 
 def _strings(block: object, key: str) -> list[str]:

@@ -30,9 +30,10 @@ def storage_blob_soft_delete(res: Resource, ctx: Context) -> Verdict:
     On the account's `blobServices/default` child: `properties.deleteRetentionPolicy.enabled`
     and `properties.containerDeleteRetentionPolicy.enabled` are both `true` (what the built-in
     9fbd64e3 deploys), each keeping at least `blob_soft_delete_min_days` days (default 7).
-    Accounts whose blob service is not in the snapshot are skipped (FileStorage accounts have
-    none). Judged on the storage accounts in the ML dependency scope
-    (`--dependency-scope`).
+    FileStorage accounts (which have no blob service) are skipped; Azure creates
+    `blobServices/default` with every other account, so an input without it is an error (not
+    collected), never "not applicable". Judged on the storage accounts in the ML dependency
+    scope (`--dependency-scope`).
 
     ## Why it matters
     Without soft delete, a mistaken `az storage blob delete-batch`, a buggy pipeline step or a
@@ -58,7 +59,7 @@ def storage_blob_soft_delete(res: Resource, ctx: Context) -> Verdict:
     """
     services = ctx.children(res, BLOB_SERVICES)
     if not services:
-        return skip("the snapshot holds no blob service (blobServices/default) for this account")
+        return skip("a FileStorage account has no blob service")
     service, minimum = services[0], int(ctx.option("blob_soft_delete_min_days"))
     problems, kept = [], []
     for field, what in _POLICIES:

@@ -28,8 +28,10 @@ def storage_blob_versioning(res: Resource, ctx: Context) -> Verdict:
     `true`. Azure Policy c36a325b flags only an explicit `false`; this rule also fails an
     absent value, because the blob service omits the property until versioning has been
     configured, and versioning is then off. Skipped for accounts with a hierarchical namespace
-    (`properties.isHnsEnabled`, where blob versioning is not supported), for accounts whose
-    blob service is not in the snapshot, and for accounts no ML workspace uses.
+    (`properties.isHnsEnabled`, where blob versioning is not supported), for FileStorage
+    accounts (which have no blob service), and for accounts no ML workspace uses. Azure
+    creates `blobServices/default` with every other account, so an input without it is an
+    error (not collected), never "not applicable".
 
     ## Why it matters
     Versioning keeps the previous content of every overwritten blob: a dataset or model file
@@ -54,7 +56,7 @@ def storage_blob_versioning(res: Resource, ctx: Context) -> Verdict:
         return skip("blob versioning is not supported on hierarchical-namespace accounts")
     services = ctx.children(res, BLOB_SERVICES)
     if not services:
-        return skip("the snapshot holds no blob service (blobServices/default) for this account")
+        return skip("a FileStorage account has no blob service")
     enabled = services[0].bool("properties.isVersioningEnabled")
     if enabled is True:
         return passed("blob versioning is enabled")
