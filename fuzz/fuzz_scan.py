@@ -23,12 +23,21 @@ Recorded runs (2 cores shared with other jobs, load average ~14):
   names reaching terminals and JUnit XML.
 - 2026-11-29, `--minutes 10 --rule-examples 30 --seed 2` (after the redaction, control-character
   and determinism fixes): three rounds, 9,111 cases, 0 problems.
+- 2026-12-06, `--minutes 7 --rule-examples 20 --seed 12` (issue 12: the generator now also
+  plants deep IDs, nested twins, hostile collection-error fields, secrets in environment maps
+  and URL userinfo, numbers beyond 64 bits; every report is checked for planted secrets,
+  escapes and workflow-command lines, and read back by `gate`): three rounds, 7,242 cases,
+  0 problems. Its first attempt stopped on a generator bug (a shared `[None]` replacement made
+  a document circular), fixed by copying replacements.
+- 2026-12-06, `--minutes 3 --rule-examples 10 --seed 21`, after merging 0.2.0's lifecycle
+  rules: two rounds, 3,397 cases, 0 problems.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import io
 import json
 import os
@@ -109,7 +118,9 @@ def _rule_test(campaign: Campaign, spec: RuleSpec, examples: int) -> Callable[[]
 
 
 def _mutate(seed_doc: Any, seed_bytes: bytes, rng: random.Random) -> bytes:
-    choice = rng.randrange(8)
+    choice = rng.randrange(12)
+    if choice >= 8:  # issue 12: the attacks of the hardening round
+        return _attack(seed_doc, rng, choice - 8)
     if choice == 0:  # truncation
         return seed_bytes[: rng.randrange(len(seed_bytes))]
     if choice == 1:  # byte flips
@@ -136,6 +147,50 @@ def _mutate(seed_doc: Any, seed_bytes: bytes, rng: random.Random) -> bytes:
     return json.dumps(doc, ensure_ascii=rng.random() < 0.5).encode("utf-8")
 
 
+def _attack(seed_doc: Any, rng: random.Random, kind: int) -> bytes:
+    """Deep IDs, nested duplicates, hostile collection errors, secrets in environment maps."""
+    doc = json.loads(json.dumps(seed_doc))
+    resources = doc["resources"]
+    victim = rng.choice(resources)
+    if kind == 0:  # a child ID of 60-70 or thousands of segments
+        depth = rng.choice([rng.randint(56, 70), 5_000])
+        victim["id"] += "/computes/c" * (depth // 2)
+    elif kind == 1:  # an identical twin with deep nesting inside (compared when loading)
+        depth = rng.choice([100, 900, 1_000])
+        victim.setdefault("properties", {})["nested"] = "__NESTED__"
+        resources.append(json.loads(json.dumps(victim)))
+        nested = "[" * depth + "]" * depth
+        return json.dumps(doc).replace('"__NESTED__"', nested).encode("utf-8")
+    elif kind == 2:  # hostile text in every field of a collection error
+        doc["errors"] = [
+            {
+                name: rng.choice(_HOSTILE) + rng.choice(_HOSTILE)
+                for name in ("scope", "operation", "status", "message", "resource_type")
+            }
+        ]
+    else:  # secrets in an environment map and in URL userinfo, numbers beyond 64 bits
+        props = victim.setdefault("properties", {})
+        if isinstance(props, dict):
+            props["environmentVariables"] = {"OPENAI_API_KEY": SECRET, "DB": DB_URL}
+            props["description"] = rng.choice(_HOSTILE)
+            props["maxNodeCount"] = rng.choice([2**64, -(2**64), 10**30, 1e300, "9" * 30])
+    return json.dumps(doc, ensure_ascii=rng.random() < 0.5).encode("utf-8")
+
+
+SECRET = "LEAKFUZZ-secret-value"
+DB_URL = "postgresql://app:LEAKFUZZ-db-password@db.example.net/app"
+_HOSTILE = [
+    "\x1b]8;;https://evil.example\x07link\x1b[0m",
+    "\n::error::pwned",
+    "::add-mask::x",
+    "abc\u202edef",
+    "AccountKey=LEAKFUZZkeyAAAA==;",
+    "?sig=LEAKFUZZsignature000000",
+    DB_URL,
+    "[Fixed](https://evil.example)",
+    "/subscriptions/x/../../etc",
+]
+
 _REPLACEMENTS: list[Any] = [
     None,
     "",
@@ -152,6 +207,11 @@ _REPLACEMENTS: list[Any] = [
     "AccountKey=c2VjcmV0;",
     "/subscriptions/other/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/elsewhere",
     "ÿ\u202e\u0000 ünïcödé",
+    10**30,
+    -(2**64),
+    1e300,
+    "9" * 30,
+    *_HOSTILE,
 ]
 
 
@@ -160,13 +220,13 @@ def _swap_random_value(node: Any, rng: random.Random) -> None:
         if isinstance(node, dict) and node:
             key = rng.choice(list(node))
             if rng.random() < 0.25 or not isinstance(node[key], dict | list):
-                node[key] = rng.choice(_REPLACEMENTS)
+                node[key] = copy.deepcopy(rng.choice(_REPLACEMENTS))
                 return
             node = node[key]
         elif isinstance(node, list) and node:
             index = rng.randrange(len(node))
             if rng.random() < 0.25 or not isinstance(node[index], dict | list):
-                node[index] = rng.choice(_REPLACEMENTS)
+                node[index] = copy.deepcopy(rng.choice(_REPLACEMENTS))
                 return
             node = node[index]
         else:
@@ -199,11 +259,32 @@ def check_cli(campaign: Campaign, data: bytes) -> None:
         problem = f"exit 2 without exactly one line: {err!r}"
     elif code != 2:
         try:
-            json.loads(report.read_text(encoding="utf-8"))
+            document = json.loads(report.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             problem = f"exit {code} but the JSON report is unreadable: {exc}"
+        else:
+            problem = _leaks(json.dumps(document, ensure_ascii=False) + err) or _gate(report)
     if problem:
         campaign.record("cli", data, problem)
+
+
+def _leaks(text: str) -> str | None:
+    """Secrets, terminal escapes, bidi overrides or workflow commands in what was written."""
+    if "LEAKFUZZ" in text:
+        return "a planted secret reached the report or stderr"
+    if "\x1b" in text or "\u202e" in text:
+        return "a terminal escape or bidi override reached the report or stderr"
+    if any(line.lstrip().startswith("::") for line in text.splitlines()):
+        return "a line of the report or stderr starts a workflow command"
+    return None
+
+
+def _gate(report: Path) -> str | None:
+    """The report read back by `gate`: a verdict, never an internal error."""
+    code, err = run_cli(["gate", str(report), "--allow-empty"])
+    if code not in (0, 1, 3) or "Traceback" in err:
+        return f"gate on the report: exit {code}: {err.strip()[:300]}"
+    return _leaks(err)
 
 
 def fuzz_bytes(campaign: Campaign, seconds: float, rng: random.Random) -> None:

@@ -66,8 +66,16 @@ def test_corpus_case(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[st
         return
     if "stderr" in expected:
         assert expected["stderr"] in err
-    document = json.loads(report.read_text(encoding="utf-8"))
+    raw_report = report.read_text(encoding="utf-8")
+    document = json.loads(raw_report)
     rendered = text.read_text(encoding="utf-8")
+    # No terminal escape, bidi override or workflow-command line reaches any output.
+    decoded = json.dumps(document, ensure_ascii=False)
+    for output in (rendered, decoded):
+        assert not re.search("[\x1b\u202e]", output)
+        assert not any(line.lstrip().startswith("::") for line in output.splitlines())
+    if "report_contains" in expected:
+        assert expected["report_contains"] in raw_report
     findings = document["findings"]
     for rule_id in expected.get("error", []):
         mine = [f for f in findings if f["rule_id"] == rule_id]

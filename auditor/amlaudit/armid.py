@@ -13,6 +13,20 @@ _RESOURCE_GROUP_RE = re.compile(r"^/subscriptions/[^/]+/resourcegroups/([^/]+)",
 _PROVIDERS = "/providers/"
 
 
+# ARM's deepest real IDs (a child of a child of an extension resource) have about 20
+# segments. Bounding the depth bounds the work per ID: walks up the parent chain memoise
+# every prefix, which for one 40,000-segment ID needed 8 GB.
+MAX_SEGMENTS = 64
+
+
+def too_deep(resource_id: str) -> int | None:
+    """The number of segments of an ID deeper than :data:`MAX_SEGMENTS`, else None."""
+    if resource_id.count("/") <= MAX_SEGMENTS:
+        return None
+    count = sum(1 for part in resource_id.split("/") if part.strip())
+    return count if count > MAX_SEGMENTS else None
+
+
 _KEYS: dict[str, str] = {}
 _KEYS_MAX = 1_000_000
 
@@ -117,4 +131,10 @@ def to_uri_path(resource_id: str) -> str:
     """A scheme-less, relative, lower-cased path for tools that want a file-like location."""
     from urllib.parse import quote
 
-    return "azure" + quote(key(resource_id), safe="/-_.~()")
+    # `.` and `..` segments would make a consumer normalise the path to somewhere else: they
+    # are percent-encoded (RFC 3986 leaves `%2E%2E` a plain segment).
+    parts = [
+        "%2E" * len(part) if part in (".", "..") else quote(part, safe="-_.~()")
+        for part in key(resource_id).split("/")
+    ]
+    return "azure" + "/".join(parts)

@@ -12,11 +12,14 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from amlaudit.errors import InputError
 from amlaudit.model import Finding, Severity, Status, Suppression
+from amlaudit.redact import clean
+from amlaudit.result import EMPTY_KIND, WORKSPACES_KEY
 from amlaudit.verdict import plural
 
 FINGERPRINT_KEY = "amlaudit/v1"
@@ -40,6 +43,8 @@ def read_report(path: str) -> LoadedReport:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to be a report") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read ({exc})") from None
     except json.JSONDecodeError as exc:
@@ -75,18 +80,20 @@ def _from_json(document: dict[str, Any], path: str) -> LoadedReport:
 
 def _from_sarif(document: dict[str, Any], path: str) -> LoadedReport:
     report = LoadedReport(path, "sarif")
+    counts: list[int | None] = []
     for run in document["runs"]:
         driver = run["tool"]["driver"]
         rules = list(driver.get("rules") or [])
         by_id = {r["id"]: r for r in rules}
         for extension in run["tool"].get("extensions") or []:
             by_id.update({r["id"]: r for r in extension.get("rules") or []})
-        report.rules += [(r["id"], _rule_name(r)) for r in by_id.values()]
+        report.rules += [(clean(str(r["id"])), _rule_name(r)) for r in by_id.values()]
         for invocation in run.get("invocations") or []:
-            if invocation.get("executionSuccessful") is False:
-                report.incomplete.append(
-                    f"{driver.get('name', 'the tool')} reported executionSuccessful: false"
-                )
+            if invocation.get("executionSuccessful") is False and not _only_empty(invocation):
+                tool = clean(str(driver.get("name", "the tool")))
+                report.incomplete.append(f"{tool} reported executionSuccessful: false")
+        count = (run.get("properties") or {}).get(WORKSPACES_KEY)
+        counts.append(count if isinstance(count, int) and not isinstance(count, bool) else None)
         for result in run.get("results") or []:
             index = result.get("ruleIndex")
             rule = rules[index] if isinstance(index, int) and 0 <= index < len(rules) else None
@@ -94,13 +101,28 @@ def _from_sarif(document: dict[str, Any], path: str) -> LoadedReport:
             rule_id = rule_id or (rule or {}).get("id") or "(no rule)"
             rule = rule or by_id.get(rule_id) or {}
             report.findings.append(_sarif_finding(result, rule_id, rule))
+    if counts and None not in counts:  # amlaudit's runs say how many workspaces they saw
+        report.workspaces = sum(c for c in counts if c is not None)
     return report
+
+
+def _only_empty(invocation: dict[str, Any]) -> bool:
+    """An amlaudit run unsuccessful only because it found no workspace: judged by the
+    report's workspace count instead, so `gate --allow-empty` treats it as for JSON."""
+    errors = [
+        note
+        for note in invocation.get("toolExecutionNotifications") or []
+        if isinstance(note, dict) and note.get("level", "warning") == "error"
+    ]
+    return bool(errors) and all(
+        (note.get("properties") or {}).get("amlaudit/kind") == EMPTY_KIND for note in errors
+    )
 
 
 def _rule_name(rule: dict[str, Any]) -> str:
     """Our kebab-case name (what suppressions use), else the SARIF name, else the ID."""
     name = (rule.get("properties") or {}).get("amlaudit/name") or rule.get("name") or rule["id"]
-    return str(name)
+    return clean(str(name))
 
 
 def _sarif_finding(result: dict[str, Any], rule_id: str, rule: dict[str, Any]) -> Finding:
@@ -118,22 +140,39 @@ def _sarif_finding(result: dict[str, Any], rule_id: str, rule: dict[str, Any]) -
     accepted = [
         s for s in result.get("suppressions") or [] if s.get("status", "accepted") == "accepted"
     ]
-    text = (result.get("message") or {}).get("text", "")
+    # SARIF plain text escapes literal brackets (§3.11.6); show them as written.
+    text = str((result.get("message") or {}).get("text", ""))
+    text = text.replace("\\[", "[").replace("\\]", "]")
+    # Another tool's text reaches the terminal and CI logs: cleaned like our own.
     return Finding(
-        rule_id=str(rule_id),
-        resource_id=str(resource),
-        resource_type=str(props.get("azure/resourceType", "")),
-        resource_name=str(logical.get("name") or resource.rsplit("/", 1)[-1]),
+        rule_id=clean(str(rule_id)),
+        resource_id=clean(str(resource)),
+        resource_type=clean(str(props.get("azure/resourceType", ""))),
+        resource_name=clean(str(logical.get("name") or str(resource).rsplit("/", 1)[-1])),
         status=_KIND_STATUS.get(result.get("kind", "fail"), Status.INFO),
         severity=_sarif_severity(result, rule),
-        message=str(text),
-        suppression=Suppression(str(accepted[0].get("justification", "")), "", "", "sarif")
-        if accepted
-        else None,
+        message=clean(str(text)),
+        suppression=_sarif_suppression(accepted[0]) if accepted else None,
         baseline_state=result.get("baselineState"),
         # our preview rules report without gating, as in `scan`; foreign rules always gate
         gating=(rule.get("properties") or {}).get("amlaudit/status", "stable") == "stable",
         _fingerprint=str(fingerprint),
+    )
+
+
+def _sarif_suppression(raw: dict[str, Any]) -> Suppression:
+    """An accepted SARIF suppression; amlaudit's carry owner and expiry in `properties`, so
+    an expired one stops applying in `gate` as in `scan`."""
+    found = raw.get("properties")
+    props: dict[str, Any] = found if isinstance(found, dict) else {}
+    return Suppression.from_dict(
+        {
+            "justification": raw.get("justification", ""),
+            "owner": props.get("owner", ""),
+            "expires": props.get("expires", ""),
+            "source": "sarif",
+            "ticket": props.get("ticket"),
+        }
     )
 
 
@@ -169,10 +208,16 @@ def _foreign_fingerprint(rule_id: str, where: str) -> str:
     return "sarif:" + hashlib.sha256(f"{rule_id}|{where}".encode()).hexdigest()
 
 
-def baseline_fingerprints(path: str) -> set[str]:
-    """Fingerprints of the failing findings of an earlier report (suppressed ones included)."""
+def baseline_fingerprints(path: str, today: date) -> set[str]:
+    """Fingerprints of the failing findings of an earlier report. A finding that report
+    showed under a suppression which has expired since is left out: the suppression, not the
+    baseline, accepted it, and an expired suppression stops applying everywhere."""
     report = read_report(path)
-    return {f.fingerprint for f in report.findings if f.status is Status.FAIL}
+    return {
+        f.fingerprint
+        for f in report.findings
+        if f.status is Status.FAIL and (f.suppression is None or f.suppression.active(today))
+    }
 
 
 def apply_baseline(findings: Iterable[Finding], known: set[str]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -186,21 +187,73 @@ def _priority(rule: dict[str, Any]) -> int:
     raise DataError(f"NSG rule {rule.get('name')!r} has priority {value!r}, expected a number")
 
 
-def _shadows(deny: dict[str, Any], allow: dict[str, Any], port: int) -> bool:
-    """A higher-priority Deny that drops all internet traffic the Allow admits on `port`."""
-    protocol = str(item_get(deny, "properties.protocol") or "").lower()
-    wanted = str(item_get(allow, "properties.protocol") or "").lower()
-    deny_to = set(_values(deny, "destinationAddressPrefix", "destinationAddressPrefixes"))
-    allow_to = set(_values(allow, "destinationAddressPrefix", "destinationAddressPrefixes"))
-    return (
-        _priority(deny) < _priority(allow)
-        and protocol in ("*", wanted)
-        and any(low <= port <= high for low, high in _port_ranges(deny))
-        and bool(
-            INTERNET_SOURCES & set(_values(deny, "sourceAddressPrefix", "sourceAddressPrefixes"))
-        )
-        and (bool(deny_to & _ANY_DESTINATION) or (bool(allow_to) and allow_to <= deny_to))
-    )
+@dataclass(frozen=True, slots=True)
+class _Deny:
+    """An inbound Deny from an internet source, parsed once."""
+
+    priority: int
+    protocol: str
+    ranges: tuple[tuple[int, int], ...]
+    destinations: frozenset[str]
+
+
+class _DenyIndex:
+    """The inbound internet Denies of one NSG, indexed so that asking whether an Allow is
+    shadowed costs O(1) in the usual case instead of a pass over every Deny (Azure allows
+    1,000 rules per NSG: 1,000 Allows x 1,000 Denies took 20 s when each pair was re-parsed).
+
+    Per port: the lowest Deny priority per protocol for Denies to any destination, and per
+    (destination prefix, protocol) the Denies to specific destinations in priority order."""
+
+    def __init__(self, denies: list[dict[str, Any]]) -> None:
+        self._denies = [
+            _Deny(
+                _priority(deny),
+                str(item_get(deny, "properties.protocol") or "").lower(),
+                tuple(_port_ranges(deny)),
+                frozenset(_values(deny, "destinationAddressPrefix", "destinationAddressPrefixes")),
+            )
+            for deny in denies
+            if INTERNET_SOURCES & set(_values(deny, "sourceAddressPrefix", "sourceAddressPrefixes"))
+        ]
+        self._by_port: dict[int, tuple[dict[str, int], dict[tuple[str, str], list[_Deny]]]] = {}
+
+    def _for_port(self, port: int) -> tuple[dict[str, int], dict[tuple[str, str], list[_Deny]]]:
+        found = self._by_port.get(port)
+        if found is None:
+            anywhere: dict[str, int] = {}
+            specific: dict[tuple[str, str], list[_Deny]] = defaultdict(list)
+            for deny in self._denies:
+                if not any(low <= port <= high for low, high in deny.ranges):
+                    continue
+                if deny.destinations & _ANY_DESTINATION:
+                    best = anywhere.get(deny.protocol)
+                    if best is None or deny.priority < best:
+                        anywhere[deny.protocol] = deny.priority
+                for destination in deny.destinations:
+                    specific[(destination, deny.protocol)].append(deny)
+            for candidates in specific.values():
+                candidates.sort(key=lambda d: d.priority)
+            found = self._by_port[port] = (anywhere, specific)
+        return found
+
+    def shadows(self, priority: int, protocol: str, targets: frozenset[str], port: int) -> bool:
+        """Whether a higher-priority Deny drops all internet traffic an Allow admits on `port`."""
+        anywhere, specific = self._for_port(port)
+        protocols = {"*", protocol}
+        if any(anywhere.get(p, priority) < priority for p in protocols):
+            return True
+        if not targets:
+            return False
+        for wanted in protocols:
+            # Denies that hold the Allow's rarest destination, in priority order.
+            lists = [specific.get((target, wanted), []) for target in targets]
+            for deny in min(lists, key=len):
+                if deny.priority >= priority:
+                    break
+                if targets <= deny.destinations:
+                    return True
+        return False
 
 
 def nsg_internet_exposure(rules: list[dict[str, Any]], ports: list[int]) -> list[tuple[str, int]]:
@@ -209,20 +262,32 @@ def nsg_internet_exposure(rules: list[dict[str, Any]], ports: list[int]) -> list
     `a-b` range or list) over TCP/UDP, unless a higher-priority Deny drops the same traffic."""
     inbound = [r for r in rules if same(item_get(r, "properties.direction"), "Inbound")]
     denies = [r for r in inbound if same(item_get(r, "properties.access"), "Deny")]
+    index: _DenyIndex | None = None
     exposed = []
     for allow in inbound:
         if not same(item_get(allow, "properties.access"), "Allow"):
             continue
-        if str(item_get(allow, "properties.protocol") or "*").lower() not in ("*", "tcp", "udp"):
+        protocol = str(item_get(allow, "properties.protocol") or "").lower()
+        if (protocol or "*") not in ("*", "tcp", "udp"):
             continue
         sources = set(_values(allow, "sourceAddressPrefix", "sourceAddressPrefixes"))
         if not INTERNET_SOURCES & sources:
             continue
         ranges = _port_ranges(allow)
-        for port in ports:
-            if any(low <= port <= high for low, high in ranges) and not any(
-                _shadows(deny, allow, port) for deny in denies
-            ):
+        open_ports = [p for p in ports if any(low <= p <= high for low, high in ranges)]
+        if not open_ports:
+            continue
+        if denies and index is None:
+            index = _DenyIndex(denies)
+        if index is None:  # no Deny at all: every open port is exposed
+            exposed += [(str(allow.get("name") or "?"), port) for port in open_ports]
+            continue
+        priority = _priority(allow)
+        targets = frozenset(
+            _values(allow, "destinationAddressPrefix", "destinationAddressPrefixes")
+        )
+        for port in open_ports:
+            if not index.shadows(priority, protocol, targets, port):
                 exposed.append((str(allow.get("name") or "?"), port))
     return sorted(exposed)
 

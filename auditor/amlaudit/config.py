@@ -7,7 +7,7 @@ configuration must not silently loosen it.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ KNOWN_KEYS = {
     "suppressions": str,
     "baseline": str,
     "max-input-size": int,
+    "max-resources": int,
     "max-suppression-days": int,
     "strict-suppressions": bool,
     "options": dict,
@@ -38,9 +39,24 @@ KNOWN_KEYS = {
 class Config:
     path: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    # Found in the working directory rather than named with --config: in CI that directory
+    # is the checkout being scanned, so whoever writes to the repository wrote this file.
+    discovered: bool = False
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.values.get(name, default)
+
+    def rules_paths(self) -> list[str]:
+        """`rules-path` directories, whose Python files are imported: honoured only from a
+        configuration named with --config, never from one found in the scanned directory."""
+        paths = list(self.get("rules-path", []))
+        if paths and self.discovered:
+            raise ConfigError(
+                f"{self.path}: rules-path in a configuration found in the working directory "
+                "would run code from it; pass --config "
+                f"{self.path} (or --rules-path) to load those rule packs"
+            )
+        return paths
 
 
 def load_config(explicit: str | None, cwd: Path | None = None) -> Config:
@@ -53,12 +69,13 @@ def load_config(explicit: str | None, cwd: Path | None = None) -> Config:
         return _parse(path, _read_toml(path))
     local = base / "amlaudit.toml"
     if local.is_file():
-        return _parse(local, _read_toml(local))
+        return replace(_parse(local, _read_toml(local)), discovered=True)
     pyproject = base / "pyproject.toml"
     if pyproject.is_file():
         table = _read_toml(pyproject).get("tool", {}).get("amlaudit")
         if isinstance(table, dict):
-            return _parse(pyproject, table, prefix="[tool.amlaudit] ")
+            config = _parse(pyproject, table, prefix="[tool.amlaudit] ")
+            return replace(config, discovered=True)
     return Config()
 
 

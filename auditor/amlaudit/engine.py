@@ -13,7 +13,7 @@ subscription rule) judges only the resources in scope, and the others are counte
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
@@ -30,7 +30,7 @@ from amlaudit.depscope import ScopeMode, scoped_type
 from amlaudit.display import DisplayNames
 from amlaudit.index import SnapshotIndex, absent_references, usable
 from amlaudit.model import Evidence, Finding, RuleStatus, ScanError, Status
-from amlaudit.redact import MARKER, printable, redact_tree, scrub_text
+from amlaudit.redact import clean, clean_value
 from amlaudit.resource import DataError, Resource
 from amlaudit.snapshot import SUBSCRIPTION_TYPE
 
@@ -42,6 +42,13 @@ class CoverageGap:
     resource_id: str
     rule_id: str | None
     reason: str
+
+    def __post_init__(self) -> None:
+        # Reasons quote rule messages and IDs from the input (or from a merged report).
+        object.__setattr__(self, "resource_id", clean(self.resource_id))
+        object.__setattr__(self, "reason", clean(self.reason))
+        if self.rule_id is not None:
+            object.__setattr__(self, "rule_id", clean(str(self.rule_id)))
 
     def to_dict(self) -> dict[str, Any]:
         return {"resource_id": self.resource_id, "rule_id": self.rule_id, "reason": self.reason}
@@ -120,25 +127,11 @@ def evaluate(
     for target, reason in absent_references(index, judged_types):
         if target.lower() not in known:
             coverage.add(target, None, reason)
-    gaps = [
-        replace(
-            gap,
-            resource_id=printable(scrub_text(gap.resource_id)),
-            reason=printable(scrub_text(gap.reason)),
-        )
-        for gap in coverage.entries()
-    ]
-    gaps.sort(key=lambda gap: (gap.resource_id.lower(), gap.rule_id or "", gap.reason))
-    # Collection errors quote what Azure said, which may echo a SAS URL or a connection string.
-    errors = sorted(
-        (
-            replace(
-                e, scope=printable(scrub_text(e.scope)), message=printable(scrub_text(e.message))
-            )
-            for e in index.errors
-        ),
-        key=ScanError.sort_key,
+    # Coverage entries and collection errors are cleaned when built (__post_init__).
+    gaps = sorted(
+        coverage.entries(), key=lambda gap: (gap.resource_id.lower(), gap.rule_id or "", gap.reason)
     )
+    errors = sorted(index.errors, key=ScanError.sort_key)
     return Evaluation(list(rules), findings, gaps, errors, dict(sorted(out_of_scope.items())))
 
 
@@ -167,7 +160,7 @@ class _TextCleaner:
         if cleaned is None:
             if len(self._seen) > 200_000:
                 self._seen.clear()
-            cleaned = self._seen[text] = printable(scrub_text(text))
+            cleaned = self._seen[text] = clean(text)
         return cleaned
 
 
@@ -176,8 +169,8 @@ def _clean_value(value: Any, texts: _TextCleaner) -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, str):
-        return value if texts(value) == value else MARKER
-    return redact_tree(value)[0]
+        return value if texts(value) == value else clean_value(value)
+    return clean_value(value)
 
 
 def _judge(

@@ -8,6 +8,7 @@ resources.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -36,6 +37,7 @@ class SnapshotIndex:
         self._within: dict[str, list[str]] = {}
         self._affected: dict[str, tuple[str, ...]] = {}
         self._values: dict[tuple[str, str], dict[str, list[Resource]]] = {}
+        self._error_index: _ErrorIndex | None = None
         # Management-group and root-scope extensions (inherited role and policy assignments).
         self._above: dict[str, list[Resource]] = defaultdict(list)
         # Resources whose `properties` is null or absent, by type: nothing can be read of them.
@@ -220,21 +222,58 @@ class SnapshotIndex:
     def errors_covering(
         self, resource_id: str, resource_type: str | None = None
     ) -> list[ScanError]:
-        """Collection errors whose scope contains this ID (or lies inside it) for this type."""
-        rid = armid.key(resource_id)
+        """Collection errors whose scope contains this ID (or lies inside it) for this type,
+        in the order of `errors`. Looked up through :class:`_ErrorIndex`: 8,000 errors times
+        every lookup of 800 workspaces took 20 s when each lookup scanned them all."""
+        if self._error_index is None or self._error_index.size != len(self.errors):
+            self._error_index = _ErrorIndex(self.errors)
         wanted = resource_type.lower() if resource_type else None
-        found = []
-        for error in self.errors:
+        return self._error_index.covering(armid.key(resource_id), wanted)
+
+
+class _ErrorIndex:
+    """Collection errors by scope key: ancestors of an ID are found by looking up its prefixes
+    at the depths some error scope has, descendants by a range of the sorted scope keys."""
+
+    def __init__(self, errors: list[ScanError]) -> None:
+        self.size = len(errors)
+        self._everywhere: list[int] = []  # file-level errors (a truncated list) cover everything
+        self._by_scope: dict[str, list[int]] = defaultdict(list)
+        for position, error in enumerate(errors):
             scope = armid.key(error.scope)
-            if not scope.startswith("/"):
-                # A file-level error (truncated list): it covers everything in that input.
-                found.append(error)
-                continue
-            if error.resource_type and wanted and error.resource_type.lower() != wanted:
-                continue
-            if rid == scope or rid.startswith(scope + "/") or scope.startswith(rid + "/"):
-                found.append(error)
-        return found
+            if scope.startswith("/"):
+                self._by_scope[scope].append(position)
+            else:
+                self._everywhere.append(position)
+        self._errors = errors
+        self._depths = sorted({scope.count("/") for scope in self._by_scope})
+        self._sorted = sorted(self._by_scope)
+
+    def covering(self, rid: str, wanted: str | None) -> list[ScanError]:
+        if not self._by_scope:
+            return [self._errors[n] for n in self._everywhere]
+        found: list[int] = []
+        found += self._by_scope.get(rid, ())
+        # Ancestors: the prefix of `rid` at each depth an error scope has.
+        slashes = [n for n, char in enumerate(rid) if char == "/"] if self._depths else []
+        for depth in self._depths:
+            if depth >= len(slashes):
+                break
+            if depth >= 1:
+                found += self._by_scope.get(rid[: slashes[depth]], ())
+        # Descendants: scopes that start with `rid/` sit together in sorted order.
+        start = bisect.bisect_left(self._sorted, rid + "/")
+        for scope in self._sorted[start:]:
+            if not scope.startswith(rid + "/"):
+                break
+            found += self._by_scope[scope]
+        if wanted:  # an error narrowed to another type does not cover this lookup
+            found = [n for n in found if self._of_type(n, wanted)]
+        return [self._errors[n] for n in sorted({*found, *self._everywhere})]
+
+    def _of_type(self, position: int, wanted: str) -> bool:
+        resource_type = self._errors[position].resource_type
+        return not resource_type or resource_type.lower() == wanted
 
 
 def absent_references(index: SnapshotIndex, judged: frozenset[str]) -> list[tuple[str, str]]:

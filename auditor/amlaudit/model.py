@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
+
+from amlaudit.redact import clean, clean_value
 
 
 class Severity(StrEnum):
@@ -88,6 +91,14 @@ class ScanError:
     message: str
     resource_type: str | None = None
 
+    def __post_init__(self) -> None:
+        # Errors quote what Azure or an input file said (a SAS URL, an escape sequence, a
+        # `::error` line): every field is cleaned here, once, whoever builds the record.
+        for name in ("scope", "operation", "status", "message"):
+            object.__setattr__(self, name, clean(str(getattr(self, name))))
+        if self.resource_type is not None:
+            object.__setattr__(self, "resource_type", clean(str(self.resource_type)))
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "scope": self.scope,
@@ -112,6 +123,28 @@ class Suppression:
     expires: str
     source: str = "file"
     ticket: str | None = None
+
+    def active(self, today: date) -> bool:
+        """Whether the record still applies: through its `expires` day, never after. A record
+        without a date (another tool's SARIF) applies; an unreadable date does not."""
+        if not self.expires:
+            return self.source == "sarif"
+        try:
+            return date.fromisoformat(self.expires[:10]) >= today
+        except ValueError:
+            return False
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Suppression:
+        """A suppression record read back from a report; unknown fields are ignored."""
+        ticket = raw.get("ticket")
+        return cls(
+            justification=clean(str(raw.get("justification", ""))),
+            owner=clean(str(raw.get("owner", ""))),
+            expires=clean(str(raw.get("expires", ""))),
+            source=clean(str(raw.get("source", "file"))),
+            ticket=clean(str(ticket)) if ticket is not None else None,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -170,21 +203,26 @@ class Finding:
         KeyError/ValueError for a row that is not a finding at all.
         """
         raw = item.get("suppression")
+        skip = item.get("skip_reason")
         return cls(
-            rule_id=str(item["rule_id"]),
-            resource_id=str(item["resource_id"]),
-            resource_type=str(item.get("resource_type", "")),
-            resource_name=str(item.get("resource_name", "")),
+            rule_id=clean(str(item["rule_id"])),
+            resource_id=clean(str(item["resource_id"])),
+            resource_type=clean(str(item.get("resource_type", ""))),
+            resource_name=clean(str(item.get("resource_name", ""))),
             status=Status(item.get("status", "fail")),
             severity=Severity.parse(item["severity"]) if "severity" in item else Severity.HIGH,
-            message=str(item.get("message", "")),
+            message=clean(str(item.get("message", ""))),
             evidence=tuple(
-                Evidence(str(e["path"]), e.get("expected"), e.get("actual"))
+                Evidence(
+                    clean(str(e["path"])),
+                    clean_value(e.get("expected")),
+                    clean_value(e.get("actual")),
+                )
                 for e in item.get("evidence") or ()
             ),
-            skip_reason=item.get("skip_reason"),
-            workspaces=tuple(item.get("workspaces") or ()),
-            suppression=Suppression(**raw) if isinstance(raw, dict) else None,
+            skip_reason=clean(str(skip)) if skip is not None else None,
+            workspaces=tuple(clean(str(w)) for w in item.get("workspaces") or ()),
+            suppression=Suppression.from_dict(raw) if isinstance(raw, dict) else None,
             baseline_state=item.get("baseline_state"),
             gating=gating,
             display_name=str(item.get("display_name") or item.get("resource_name", "")),

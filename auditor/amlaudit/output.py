@@ -96,6 +96,12 @@ def write_text(path: str, produce: Callable[[TextIO], None]) -> None:
     try:
         with open_output(path) as handle:
             produce(handle)
+    except BrokenPipeError:
+        if path != STDOUT:
+            raise UsageError(f"{path}: cannot write (the reader closed the pipe)") from None
+        # `scan -o json | head`: the reader has what it wanted. Not a usage error: the exit
+        # code stays the verdict's and the other outputs are still written.
+        _discard_stdout()
     except OSError as exc:
         raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
@@ -109,6 +115,15 @@ def verdict_stream(outputs: Sequence[OutputSpec]) -> TextIO:
     """Where the verdict line goes: stdout, unless a report is written to stdout (or a
     device or pipe that may be it), where the line would corrupt the report."""
     return sys.stdout if all(is_file_output(o) for o in outputs) else sys.stderr
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the buffered rest and the flush at exit go nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
 
 
 def _is_special(target: Path) -> bool:

@@ -5,9 +5,11 @@ them anyway (App Insights returns its connection string and instrumentation key)
 hand-made snapshot may hold anything. Two layers:
 
 - by name: string values under keys that name a secret (`password`, `connectionString`,
-  `instrumentationKey`, `clientSecret`...) or anywhere inside a `secrets` object;
+  `instrumentationKey`, `clientSecret`...) or anywhere inside a `secrets` object or an
+  environment-variable map. Key names are compared normalised (case, `_`, `-` and `.`
+  dropped), so `DB_CONNECTION_STRING`, `openai-api-key` and `hf.token` match like camelCase;
 - by shape: strings that look like a secret wherever they are (storage connection strings,
-  SAS signatures, JWTs, PEM private keys).
+  SAS signatures, JWTs, PEM private keys, the password in a URL's userinfo).
 
 The redacted value is replaced by :data:`MARKER` and its JSON path is recorded.
 """
@@ -70,8 +72,9 @@ _SECRET_KEYS = frozenset(
     }
 )
 # Objects whose every string value (except type discriminators) is secret: datastore
-# `credentials`, compute `userAccountCredentials`, listKeys-style `keys` arrays.
-# `environmentVariables` (v1 web-service images, deployments) routinely carry keys and tokens.
+# `credentials`, compute `userAccountCredentials`, listKeys-style `keys` arrays, and the
+# environment-variable maps of deployments, computes, jobs, connections and v1 web-service
+# images — people put API keys there under any name, so every value is treated as a secret.
 _SECRET_CONTAINERS = frozenset(
     {
         "secrets",
@@ -80,21 +83,25 @@ _SECRET_CONTAINERS = frozenset(
         "credentials",
         "useraccountcredentials",
         "environmentvariables",
+        "envvariables",
+        "envvars",
+        "env",
     }
 )
 _SECRET_SUFFIXES = (
     "password",
+    "passwd",
     "secret",
     "connectionstring",
     "connectionstrings",
     "accountkey",
     "accesskey",
+    "apikey",
+    "storagekey",
+    "subscriptionkey",
     "masterkey",
     "privatekey",
-    "sastoken",
-    "accesstoken",
-    "refreshtoken",
-    "bearertoken",
+    "token",  # sasToken, accessToken, HF_TOKEN, GITHUB_TOKEN...
 )
 
 _SHAPES = [
@@ -104,21 +111,23 @@ _SHAPES = [
         r"|ClientSecret|Secret|Password|Pwd)\s*=\s*[^;\s\"'&]+"
     ),
     # SAS tokens: the signature, in a URL or on its own.
-    re.compile(r"(?i)(^|[?&\s\"'])sig=[A-Za-z0-9%+/=_-]{10,}"),
+    re.compile(r"(?i)(^|[?&;\s\"'])sig=[A-Za-z0-9%+/=_-]{10,}"),
     # OAuth in URLs and headers.
     re.compile(r"(?i)(client_secret|access_token|refresh_token|id_token)=[^&\s\"']{8,}"),
     re.compile(r"(?i)\bBearer\s+[A-Za-z0-9._~+/=-]{16,}"),
     # A secret-named key quoted with its value, as a rule that formats a dict would print it:
     # `"adminPassword": "..."` (JSON) or `'clientSecret': '...'` (Python repr).
     re.compile(
-        r"""(?i)["'][\w.-]*(password|passwd|secret|connectionstring|accountkey|accesskey"""
-        r"""|sastoken|apikey|token)["']:\s*["'][^"']*["']"""
+        r"""(?i)["'][\w.-]*(password|passwd|secret|connection[_.-]?string|account[_.-]?key"""
+        r"""|access[_.-]?key|sas[_.-]?token|api[_.-]?key|token)["']:\s*["'][^"']*["']"""
     ),
     re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"),
+    # The password in a URL's userinfo: `postgresql://app:PASSWORD@db...`, `amqps://u:p@h`.
+    re.compile(r"(?<=://)[^/\s:@\"'?#]*:[^/\s@\"'?#]+(?=@)"),
 ]
 # Every shape above contains one of these; most text contains none, so it skips the regexes.
-_HINTS = ("=", "eyJ", "PRIVATE KEY", "earer", '":', "':")
+_HINTS = ("=", "eyJ", "PRIVATE KEY", "earer", '":', "':", "@")
 
 
 # Terminal controls (ESC sequences), NUL and bidi overrides: in a name or message they could
@@ -133,9 +142,25 @@ def printable(text: str) -> str:
     return _CONTROL_RE.sub("\ufffd", text)
 
 
+_KEY_PUNCTUATION = str.maketrans("", "", "_-. ")
+
+
+def clean(text: str) -> str:
+    """Input-derived text as every output may show it: secrets redacted, controls replaced.
+    The one treatment for every field of every record read from outside (resource names,
+    collection errors, foreign SARIF, suppression files), whatever field it sits in."""
+    return printable(scrub_text(text))
+
+
+def normalise_key(name: str) -> str:
+    """`DB_CONNECTION_STRING`, `db-connection-string` and `dbConnectionString` all become
+    `dbconnectionstring`: secrets are named in every convention, not only camelCase."""
+    return name.lower().translate(_KEY_PUNCTUATION)
+
+
 def _is_secret_key(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in _SECRET_KEYS or lowered.endswith(_SECRET_SUFFIXES)
+    normal = normalise_key(name)
+    return normal in _SECRET_KEYS or normal.endswith(_SECRET_SUFFIXES)
 
 
 def looks_secret(text: str) -> bool:
@@ -175,8 +200,9 @@ def _walk(value: Any, path: str, in_container: bool, found: list[str]) -> Any:
         for key, item in value.items():
             child_path = f"{path}.{key}" if path else str(key)
             key_text = str(key)
+            normal = normalise_key(key_text)
             secret_key = _is_secret_key(key_text)
-            secret_here = in_container and not key_text.lower().endswith("type")
+            secret_here = in_container and not normal.endswith("type")
             if (
                 isinstance(item, str)
                 and item
@@ -196,7 +222,7 @@ def _walk(value: Any, path: str, in_container: bool, found: list[str]) -> Any:
                 # as is an object that says so (Event Grid `deliveryAttributeMappings`).
                 in_container
                 or secret_key
-                or key_text.lower() in _SECRET_CONTAINERS
+                or normal in _SECRET_CONTAINERS
                 or (isinstance(item, dict) and item.get("isSecret") is True),
                 found,
             )
@@ -211,4 +237,31 @@ def _walk(value: Any, path: str, in_container: bool, found: list[str]) -> Any:
     if isinstance(value, str) and looks_secret(value):
         found.append(path)
         return MARKER
+    return value
+
+
+def clean_value(value: Any) -> Any:
+    """A JSON value as reports may quote it (evidence): a secret-shaped string becomes
+    :data:`MARKER`, objects and arrays are redacted by key and shape, and every string in
+    them — keys included — is made printable (a bidi override in an outbound rule's name)."""
+    if isinstance(value, str):
+        return MARKER if looks_secret(value) else printable(value)
+    if isinstance(value, dict | list):
+        return _printable_tree(redact_tree(value)[0])
+    return value
+
+
+def _printable_tree(value: Any) -> Any:
+    """The same value with every string printable; the original object when nothing changed."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        # One pass over items(): no lookups by key, so a rule's evidence is only read once.
+        pairs = [(k, v, printable(str(k)), _printable_tree(v)) for k, v in value.items()]
+        if all(new_key == k and new is v for k, v, new_key, new in pairs):
+            return value
+        return {new_key: new for _, _, new_key, new in pairs}
+    if isinstance(value, list):
+        cleaned = [_printable_tree(item) for item in value]
+        return value if all(a is b for a, b in zip(cleaned, value, strict=True)) else cleaned
     return value

@@ -16,8 +16,10 @@ from amlaudit.api import RuleSpec, rule
 from amlaudit.engine import CoverageGap
 from amlaudit.errors import InputError
 from amlaudit.model import Finding, ScanError, Status
-from amlaudit.result import ScanResult
+from amlaudit.redact import clean
+from amlaudit.result import ScanResult, scan_time
 from amlaudit.snapshot import SnapshotSource
+from amlaudit.suppress import drop_expired
 
 # When a resource appears in two shards with different verdicts, keep the most severe.
 _STATUS_WEIGHT = {
@@ -29,11 +31,25 @@ _STATUS_WEIGHT = {
 }
 
 
+def _strictness(finding: Finding) -> tuple[int, bool, bool, str]:
+    """Which of two shards' verdicts on one resource the merge keeps, whatever the argument
+    order: the worse status, then unsuppressed over suppressed, then new over baselined, then
+    the content itself (so ties are broken the same way every time)."""
+    return (
+        _STATUS_WEIGHT[finding.status],
+        finding.suppression is None,
+        finding.baseline_state != "unchanged",
+        json.dumps(finding.to_dict(), sort_keys=True, default=str),
+    )
+
+
 def read_report(path: str) -> dict[str, Any]:
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to be a report") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"{path}: not a readable JSON report ({exc})") from None
     if (
@@ -81,20 +97,26 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
     workspaces: dict[str, dict[str, Any]] = {}
     warnings: list[str] = []
     generated: list[datetime] = []
+    today = scan_time().date()
+    disputed: set[tuple[str, str]] = set()
     # Shards partition the estate, so what each left out of scope adds up.
     out_of_scope: dict[str, int] = {}
     for path in paths:
         document = read_report(path)
+        shard: list[Finding] = []
         try:
             for data in document["rules"]:
                 rules.setdefault(data["id"], installed.get(data["id"]) or _stand_in(data))
             for data in document["findings"]:
                 finding = Finding.from_dict(data, rules[data["rule_id"]].status.value == "stable")
+                shard.append(finding)
+            warnings += drop_expired(shard, today, path)
+            for finding in shard:
                 key = (finding.rule_id, finding.resource_id.lower())
                 previous = findings.get(key)
-                if previous is None or (
-                    _STATUS_WEIGHT[finding.status] > _STATUS_WEIGHT[previous.status]
-                ):
+                if previous is not None and previous.suppressed != finding.suppressed:
+                    disputed.add(key)
+                if previous is None or _strictness(finding) > _strictness(previous):
                     findings[key] = finding
             for data in document["errors"]:
                 error = ScanError(**data)
@@ -114,6 +136,7 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
                 )
             warnings.extend(document.get("warnings", []))
             for kind, count in document["summary"].get("out_of_scope", {}).items():
+                kind = clean(str(kind))  # a type name read from a report: input text
                 out_of_scope[kind] = out_of_scope.get(kind, 0) + int(count)
             generated.append(
                 datetime.fromisoformat(document["generated_at"].replace("Z", "+00:00"))
@@ -122,6 +145,11 @@ def merge_reports(paths: Sequence[str], known_rules: Sequence[RuleSpec]) -> Scan
             raise InputError(
                 f"{path}: malformed amlaudit report ({type(exc).__name__}: {exc})"
             ) from None
+    warnings += [
+        f"shards disagree whether {rule_id} on {findings[(rule_id, rid)].resource_id} is "
+        "suppressed; the unsuppressed verdict is kept"
+        for rule_id, rid in sorted(disputed)
+    ]
     return ScanResult(
         rules=sorted(rules.values(), key=lambda s: s.id),
         findings=sorted(findings.values(), key=Finding.sort_key),

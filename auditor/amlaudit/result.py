@@ -17,6 +17,16 @@ from amlaudit.snapshot import SnapshotSource
 if TYPE_CHECKING:  # suppress.py loads YAML: only scans with suppressions need it
     from amlaudit.suppress import SuppressionEntry
 
+# An empty input is incomplete unless allowed: every report format says so (SARIF as an
+# unsuccessful execution), and `gate` exits 3 on it like `scan`.
+EMPTY_WARNING = (
+    "no Azure ML workspace found in the input: nothing was audited "
+    "(pass --allow-empty if that is expected)"
+)
+# SARIF: the notification kind of that warning, and the run property counting workspaces.
+EMPTY_KIND = "no-workspace"
+WORKSPACES_KEY = "amlaudit/workspaces"
+
 
 def scan_time() -> datetime:
     """'Now' for reports and expiries: SOURCE_DATE_EPOCH when set (reproducible builds)."""

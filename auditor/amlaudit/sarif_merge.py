@@ -21,6 +21,8 @@ def _read(path: str) -> dict[str, Any]:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to be SARIF") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"{path}: not readable SARIF ({exc})") from None
     if not isinstance(document, dict) or document.get("version") != "2.1.0":

@@ -13,8 +13,8 @@ from amlaudit.depscope import ScopeMode
 from amlaudit.engine import evaluate
 from amlaudit.index import SnapshotIndex
 from amlaudit.redact import printable, scrub_text
-from amlaudit.result import ScanResult, scan_time
-from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES, Snapshot, load
+from amlaudit.result import EMPTY_WARNING, ScanResult, scan_time
+from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_RESOURCES, Snapshot, load
 
 
 @dataclass
@@ -24,13 +24,14 @@ class ScanRequest:
     options: dict[str, Any] = field(default_factory=dict)
     options_source: str = "configuration"
     max_input_size: int = DEFAULT_MAX_INPUT_BYTES
+    max_resources: int = DEFAULT_MAX_RESOURCES
     allow_empty: bool = False
     dependency_scope: ScopeMode = ScopeMode.USED
     access: bool = False
 
 
 def run_scan(request: ScanRequest) -> ScanResult:
-    snapshot = load(request.snapshots, request.max_input_size)
+    snapshot = load(request.snapshots, request.max_input_size, request.max_resources)
     return scan_snapshot(
         snapshot,
         request.rules,
@@ -59,10 +60,7 @@ def scan_snapshot(
     workspaces.sort(key=lambda w: str(w["id"]).lower())
     warnings = []
     if not workspaces and not allow_empty:
-        warnings.append(
-            "no Azure ML workspace found in the input: nothing was audited "
-            "(pass --allow-empty if that is expected)"
-        )
+        warnings.append(EMPTY_WARNING)
     result = ScanResult(
         rules=list(rules),
         findings=evaluation.findings,

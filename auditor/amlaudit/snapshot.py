@@ -24,13 +24,15 @@ from amlaudit import armid
 from amlaudit.duplicates import Merged, merge
 from amlaudit.errors import InputError
 from amlaudit.model import ScanError
-from amlaudit.redact import printable, scrub_text
+from amlaudit.redact import clean, printable, scrub_text
 from amlaudit.resource import Resource
 from amlaudit.shapes import as_arm, is_ml_entity
 
 ENVELOPE_FORMAT = "amlaudit-snapshot"
 ENVELOPE_VERSION = 1
 DEFAULT_MAX_INPUT_BYTES = 2 * 1024**3
+# Far above a 10,000-workspace tenant (~150 resources each); bounds the objects built per input.
+DEFAULT_MAX_RESOURCES = 2_000_000
 SUBSCRIPTION_TYPE = "Microsoft.Resources/subscriptions"
 
 # Columns Resource Graph adds to its rows; they are not part of the ARM GET body.
@@ -48,6 +50,7 @@ _GRAPH_COLUMNS = frozenset(
 # Cheap pre-checks on the text, so the slower validating parse runs only when needed.
 _BIG_EXPONENT_RE = re.compile(r"\d[eE]\+?0*\d{3,}")
 _LONE_SURROGATE_RE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONG_DIGITS_RE = re.compile(rb"\d{20}")
 
 
 @dataclass
@@ -123,15 +126,26 @@ def single_source(
     )
 
 
-def load(paths: list[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Snapshot:
+def load(
+    paths: list[str],
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+    max_resources: int = DEFAULT_MAX_RESOURCES,
+) -> Snapshot:
     """Load and merge snapshot files; copies of one resource merge or conflict (see
     :mod:`amlaudit.duplicates`), and which copy is kept does not depend on input order, so a
     shuffled or re-split snapshot gives byte-identical reports."""
     snapshot = Snapshot()
     copies: dict[str, list[Resource]] = {}
+    total = 0
     for path in paths:
         document = _read_json(path, max_bytes)
         items, errors, source = _unwrap(document, path)
+        total += len(items)
+        if total > max_resources:
+            raise InputError(
+                f"{path}: {total:,} resources in the input, over the limit of "
+                f"{max_resources:,} (raise it with --max-resources)"
+            )
         snapshot.errors.extend(errors)
         source.failed_types = {e.resource_type.lower() for e in errors if e.resource_type}
         position = len(snapshot.sources)
@@ -143,7 +157,13 @@ def load(paths: list[str], max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Snapshot
         source.resources = len(items)
         snapshot.sources.append(source)
     for key, found in copies.items():
-        merged = merge(found) if len(found) > 1 else Merged((found[0],), False, ())
+        try:
+            merged = merge(found) if len(found) > 1 else Merged((found[0],), False, ())
+        except RecursionError:  # orjson reads 1,024 levels; comparing them recurses deeper
+            where = snapshot.sources[min(snapshot.origins[key])].path
+            raise InputError(
+                f"{where}: {found[0].id} is nested too deeply to be an ARM resource"
+            ) from None
         snapshot.resources.extend(merged.kept)
         if merged.conflict:
             snapshot.conflicts.add(key)
@@ -231,6 +251,8 @@ def _fast_parse(data: bytes) -> Any:
     unpaired surrogates, invalid UTF-8, nesting beyond 1,024 levels); anything it refuses goes
     through the stdlib path below, which says precisely what is wrong."""
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in data[:2]:
+        return _NOT_PARSED
+    if _LONG_DIGITS_RE.search(data):  # orjson reads integers beyond 64 bits as floats
         return _NOT_PARSED
     try:
         return orjson.loads(data[3:] if data.startswith(codecs.BOM_UTF8) else data)
@@ -421,6 +443,12 @@ def _to_resource(item: Any, path: str, position: int) -> Resource:
     if not isinstance(resource_id, str) or not resource_id.strip().startswith("/"):
         shown = "missing" if resource_id is None else repr(resource_id)[:80]
         raise InputError(f"{where} has no valid 'id' ({shown}); ARM IDs start with '/'")
+    depth = armid.too_deep(resource_id)
+    if depth is not None:
+        raise InputError(
+            f"{where} ({clean(resource_id[:120])}...) has an ID of {depth:,} segments; "
+            f"ARM IDs have at most {armid.MAX_SEGMENTS}"
+        )
     resource_type = item.get("type")
     if resource_type is None and _is_subscription(resource_id):
         resource_type = SUBSCRIPTION_TYPE

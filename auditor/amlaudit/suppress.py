@@ -24,11 +24,27 @@ from amlaudit import armid
 from amlaudit.config import Config
 from amlaudit.errors import ConfigError
 from amlaudit.model import Finding, Status, Suppression
+from amlaudit.redact import clean
 
 DEFAULT_FILE = Path(".amlaudit") / "suppressions.yaml"
 DEFAULT_MAX_DAYS = 365
 REQUIRED = ("rule", "resource", "justification", "owner", "expires")
 OPTIONAL = ("id", "ticket")
+# The scalar types each field accepts (YAML and TOML parse bare dates themselves).
+_SCALARS: dict[str, type | tuple[type, ...]] = {
+    "rule": str,
+    "resource": str,
+    "justification": str,
+    "owner": str,
+    "expires": (str, date),
+    "ticket": (str, int),
+    "id": (str, int),
+}
+_KIND_NAMES = {
+    "expires": "a date (YYYY-MM-DD)",
+    "ticket": "a string or an integer",
+    "id": "a string or an integer",
+} | {name: "a string" for name in ("rule", "resource", "justification", "owner")}
 
 
 @dataclass(frozen=True)
@@ -85,9 +101,28 @@ def load_entries(
     return entries
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases: a 566-byte file of nested aliases expands to
+    gigabytes (the "billion laughs"); a suppressions file has no use for them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise ConfigError(
+                f"{self.name}: line {mark.line + 1}: YAML aliases (*name) are not allowed in a "
+                "suppressions file; write each entry out"
+            )
+        return super().compose_node(parent, index)
+
+
 def _read_yaml(path: Path) -> list[Any]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = _NoAliasLoader(path.read_text(encoding="utf-8"))
+        loader.name = str(path)
+        try:
+            document = loader.get_single_data()
+        finally:
+            loader.dispose()
     except FileNotFoundError:
         raise ConfigError(f"{path}: suppressions file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -96,6 +131,10 @@ def _read_yaml(path: Path) -> list[Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"{path}: invalid YAML{where}") from None
+    except (ValueError, OverflowError) as exc:  # `expires: 2026-02-30` fails inside the parser
+        raise ConfigError(f"{path}: invalid YAML value ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: YAML nested too deeply for a suppressions file") from None
     if document is None:
         return []
     if isinstance(document, dict):
@@ -113,18 +152,20 @@ def _entry(item: Any, source: str, number: int) -> SuppressionEntry:
     where = f"{source}: entry {number}"
     if not isinstance(item, dict):
         raise ConfigError(f"{where}: must be a mapping with {', '.join(REQUIRED)}")
-    if item.get("id") is not None:
-        where += f" ({item['id']})"
-    unknown = sorted(set(item) - set(REQUIRED) - set(OPTIONAL))
+    unknown = sorted(str(key) for key in set(item) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
-        raise ConfigError(f"{where}: unknown field {unknown[0]!r}")
+        raise ConfigError(f"{where}: unknown field {clean(unknown[0][:80])!r}")
+    # Types are checked, never str()-ed: a mapping where a scalar belongs is a mistake.
+    for name, kinds in _SCALARS.items():
+        value = item.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, kinds)):
+            raise ConfigError(f"{where}: {name} must be {_KIND_NAMES[name]}")
+    if item.get("id") is not None:
+        where += f" ({clean(str(item['id'])[:80])})"
     for name in REQUIRED:
         value = item.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             raise ConfigError(f"{where}: missing required field {name!r}")
-    for name in ("rule", "resource", "justification", "owner"):
-        if not isinstance(item[name], str):
-            raise ConfigError(f"{where}: {name} must be a string")
     ticket = item.get("ticket")
     return SuppressionEntry(
         rule=item["rule"].strip(),
@@ -133,7 +174,7 @@ def _entry(item: Any, source: str, number: int) -> SuppressionEntry:
         owner=item["owner"].strip(),
         expires=_date(item["expires"], where),
         where=where,
-        ticket=str(ticket) if ticket is not None else None,
+        ticket=clean(str(ticket)) if ticket is not None else None,
     )
 
 
@@ -143,10 +184,12 @@ def _date(value: Any, where: str) -> date:
     if isinstance(value, date):  # YAML and TOML parse bare dates themselves
         return value
     try:
-        text = str(value).strip()
+        text = value.strip()
         return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).date()
     except ValueError:
-        raise ConfigError(f"{where}: expires {value!r} is not a date (YYYY-MM-DD)") from None
+        raise ConfigError(
+            f"{where}: expires {clean(value[:40])!r} is not a date (YYYY-MM-DD)"
+        ) from None
 
 
 def check_entries(
@@ -156,7 +199,12 @@ def check_entries(
     max_days: int = DEFAULT_MAX_DAYS,
 ) -> None:
     """Refuse unknown rules and end dates beyond the allowed horizon (exit 2)."""
-    horizon = today + timedelta(days=max_days)
+    if max_days < 0:
+        raise ConfigError(f"max-suppression-days is {max_days}; it must be 0 or more")
+    try:
+        horizon = today + timedelta(days=max_days)
+    except OverflowError:  # a horizon past year 9999 is no horizon
+        horizon = date.max
     for entry in entries:
         if not any(entry.covers_rule(rule_id, name) for rule_id, name in rules):
             raise ConfigError(f"{entry.where}: no rule matches {entry.rule!r}")
@@ -239,6 +287,23 @@ class Applied:
 
     warnings: list[str]
     entries: list[SuppressionEntry]
+
+
+def drop_expired(findings: Iterable[Finding], today: date, where: str) -> list[str]:
+    """Suppression records read back from a report (gate, merge) stop applying on the day
+    after they expire, exactly as file entries do in `scan`; return one warning per rule."""
+    expired: dict[tuple[str, str], int] = {}
+    for finding in findings:
+        record = finding.suppression
+        if record is not None and not record.active(today):
+            finding.suppression = None
+            key = (finding.rule_id, record.expires or "no date")
+            expired[key] = expired.get(key, 0) + 1
+    return [
+        f"{where}: a suppression of {rule} expired on {expires}; it no longer suppresses "
+        f"{count} finding(s)"
+        for (rule, expires), count in sorted(expired.items())
+    ]
 
 
 def suppress(

@@ -135,6 +135,38 @@ def _sparse(size: int) -> Callable[[Path], None]:
 
 _VALID = js([workspace()])
 
+
+def _compute_nodes(raw_value: str) -> bytes:
+    """A workspace and a cluster whose maxNodeCount and minNodeCount are the raw JSON text."""
+    marker = '"__VALUE__"'
+    scale = {"maxNodeCount": "__VALUE__", "minNodeCount": "__VALUE__"}
+    cluster = compute({"computeType": "AmlCompute", "properties": {"scaleSettings": scale}})
+    return json.dumps([workspace(), cluster]).replace(marker, raw_value).encode()
+
+
+def _nested_twins(depth: int) -> bytes:
+    """Two identical workspaces whose description is an array nested `depth` deep."""
+    text = json.dumps(workspace(description="__VALUE__"))
+    twin = text.replace('"__VALUE__"', "[" * depth + "]" * depth)
+    return f"[{twin}, {twin}]".encode()
+
+
+def _too_deep_id() -> list[dict[str, Any]]:
+    cluster = compute({"computeType": "AmlCompute", "properties": {}})
+    cluster["id"] = WS_ID + "/computes/c" * 40  # 88 segments
+    return [workspace(), cluster]
+
+
+# Text that could repaint a terminal, hide a link or start a GitHub workflow command.
+HOSTILE_TEXT = "\x1b]8;;https://evil.example\x07\x1b[2J\u202e\n::error::pwned"
+
+
+def _outbound_rule_named(name: str) -> list[dict[str, Any]]:
+    rule = {"type": "FQDN", "category": "UserDefined", "destination": "*.com"}
+    managed = {"isolationMode": "AllowOnlyApprovedOutbound", "outboundRules": {name: rule}}
+    return [workspace(managedNetwork=managed)]
+
+
 # name -> file content, or a function that writes the file (for sparse files).
 CASES: dict[str, bytes | Callable[[Path], None]] = {
     # -- syntax and encoding -------------------------------------------------------------------
@@ -283,6 +315,28 @@ CASES: dict[str, bytes | Callable[[Path], None]] = {
     ),
     "reference-number": js([workspace(keyVault=7, storageAccount=[], containerRegistry={})]),
     "reference-not-an-id": js([workspace(keyVault="kv-name-only", containerRegistry="acr")]),
+    # -- hardening (issue 12) ------------------------------------------------------------------
+    "number-2-pow-64": _compute_nodes(str(2**64)),
+    "number-negative-2-pow-64": _compute_nodes(str(-(2**64))),
+    "number-1e300": _compute_nodes("1e300"),
+    "number-30-digit-string": _compute_nodes('"' + "9" * 30 + '"'),
+    "duplicate-identical-nested-1000": _nested_twins(1_000),
+    "id-deeper-than-64-segments": js(_too_deep_id()),
+    "collection-error-hostile-fields": js(
+        envelope(
+            [workspace()],
+            errors=[
+                {
+                    "scope": WS_ID,
+                    "operation": "list keys" + HOSTILE_TEXT,
+                    "status": "403" + HOSTILE_TEXT,
+                    "message": "denied",
+                    "resource_type": "Microsoft.Storage/storageAccounts" + HOSTILE_TEXT,
+                }
+            ],
+        )
+    ),
+    "outbound-rule-name-bidi": js(_outbound_rule_named("allow\u202egnp.evil")),
 }
 
 

@@ -11,7 +11,8 @@ class Fault:
     """`kind`: throttle (429, `value` = Retry-After seconds, or `ms` = retry-after-ms),
     error (`status`, default 500), forbidden (403), notfound (404), status (any `status` with
     `code`), malformed (truncated JSON), slow (`value` seconds), drop (half a body, then the
-    connection closes), foreignlink (a nextLink to another host), lowquota (a normal answer whose
+    connection closes), foreignlink (a nextLink to another host), trickle (a valid body sent one byte every
+    `value` seconds), lowquota (a normal answer whose
     x-ms-ratelimit-remaining-subscription-reads is `value`). `match` is a lower-case substring of path+query; `times` None = always."""
 
     kind: str
@@ -23,6 +24,8 @@ class Fault:
     code: str = "InternalServerError"
     method: str | None = None
     fired: int = 0
+    size: int = 64  # trickle: padding bytes in the body
+    sent: int = 0  # trickle: bytes written before the client hung up
 
     def matches(self, method: str, target: str) -> bool:
         if self.method and self.method != method:

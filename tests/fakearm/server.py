@@ -275,6 +275,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return 200
+        if fault.kind == "trickle":  # a valid body, one byte every `value` seconds (> 0)
+            data = json.dumps({"value": [], "padding": "x" * fault.size}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            step = 1 if float(fault.value) else 65536  # no delay: a large body, not a trickle
+            for start in range(0, len(data), step):
+                self.wfile.write(data[start : start + step])
+                self.wfile.flush()
+                fault.sent += len(data[start : start + step])
+                time.sleep(float(fault.value))
+            return 200
         raise ValueError(f"unknown fault kind {fault.kind!r}")
 
     def _error(

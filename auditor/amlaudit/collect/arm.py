@@ -32,6 +32,8 @@ class ArmOptions:
     retry_after_cap: float = 30.0
     request_timeout: float = 60.0
     pool_size: int = 16
+    # A body larger than this is an error for its scope, not 4x its size in memory.
+    max_response_bytes: int = 256 * 1024**2
 
 
 class ArmFailure(Exception):
@@ -160,26 +162,84 @@ class ArmClient:
         request = (
             HttpRequest(method, url, json=body) if body is not None else HttpRequest(method, url)
         )
-        try:
-            response = self._pipeline.run(
-                request,
-                connection_timeout=min(remaining, 30.0),
-                read_timeout=remaining,
-                timeout=remaining,
-            ).http_response
-            text = response.text()
-        except AzureError as exc:
-            word = "timeout" if "timeout" in type(exc).__name__.lower() else "connection"
-            raise ArmFailure(word, f"{type(exc).__name__}: {exc}") from None
+        stop_at = time.monotonic() + remaining
+        attempt = 0
+        while True:
+            try:
+                response = self._pipeline.run(
+                    request,
+                    stream=True,
+                    connection_timeout=min(remaining, 30.0),
+                    read_timeout=remaining,
+                    timeout=remaining,
+                ).http_response
+                data = self._read_body(response, stop_at)
+                break
+            except AzureError as exc:
+                word = "timeout" if "timeout" in type(exc).__name__.lower() else "connection"
+                raise ArmFailure(word, f"{type(exc).__name__}: {exc}") from None
+            except _BodyError as exc:
+                # The body is read outside azure-core's retry policy (to bound it), so a
+                # connection dropped mid-body is retried here, with the same budget.
+                wait = min(self.options.retry_backoff * 2**attempt, self.options.retry_backoff_max)
+                attempt += 1
+                if attempt > self.options.retry_total or time.monotonic() + wait >= stop_at:
+                    raise ArmFailure("connection", f"the response broke off ({exc})") from None
+                time.sleep(wait)
         if response.status_code >= 400:
-            raise _failure(response.status_code, text)
+            raise _failure(response.status_code, data.decode("utf-8", "replace"))
         try:
-            document = json.loads(text) if text.strip() else {}
-        except ValueError as exc:
+            document = json.loads(data) if data.strip() else {}
+        except (ValueError, RecursionError) as exc:
             raise ArmFailure("invalid-response", f"malformed JSON from ARM ({exc})") from None
         if not isinstance(document, dict):
             raise ArmFailure("invalid-response", "response is not a JSON object")
         return document
+
+    def _read_body(self, response: Any, stop_at: float) -> bytes:
+        """The body, read a socket read at a time so that neither a body that trickles in
+        (one byte every 2 s never trips a read timeout) nor one of a gigabyte gets past the
+        deadline or the size limit."""
+        limit = self.options.max_response_bytes
+        raw = getattr(getattr(response, "internal_response", None), "raw", None)
+        chunks: Iterator[bytes] = (
+            iter(lambda: raw.read1(_CHUNK, decode_content=True), b"")
+            if raw is not None and hasattr(raw, "read1")
+            else response.iter_bytes()
+        )
+        import urllib3
+
+        parts: list[bytes] = []
+        size = 0
+        try:
+            for chunk in _guarded(chunks, (urllib3.exceptions.HTTPError, OSError)):
+                size += len(chunk)
+                if size > limit:
+                    raise ArmFailure(
+                        "too-large",
+                        f"response body over the {limit:,}-byte limit "
+                        "($AMLAUDIT_MAX_RESPONSE_SIZE); not read",
+                    )
+                if time.monotonic() > stop_at:
+                    raise ArmFailure("timeout", "the response was still arriving at the deadline")
+                parts.append(chunk)
+        finally:
+            response.close()
+        return b"".join(parts)
+
+
+_CHUNK = 1024 * 1024
+
+
+class _BodyError(Exception):
+    """The connection failed while the body was being read: worth another attempt."""
+
+
+def _guarded(chunks: Iterator[bytes], failures: tuple[type[Exception], ...]) -> Iterator[bytes]:
+    try:
+        yield from chunks
+    except failures as exc:
+        raise _BodyError(f"{type(exc).__name__}: {exc}"[:300]) from None
 
 
 def _failure(status: int, text: str) -> ArmFailure:

@@ -44,8 +44,10 @@ class Collector:
         concurrency: int = 16,
         deadline: float | None = None,
         progress: Progress | None = None,
+        max_resources: int | None = None,
     ) -> None:
         self.client = client
+        self.max_resources = max_resources
         self.plan = plan
         self.concurrency = max(1, concurrency)
         self.deadline = deadline
@@ -62,6 +64,7 @@ class Collector:
         self._done = 0
         self._depth = 0
         self._timed_out = False
+        self._over_limit = False
         self._sub_failures: dict[str, ScanError] = {}
         self._narrowed: set[str] = set()
         self._legacy_items: set[str] = set()  # IDs stored from a legacy_version listing
@@ -222,6 +225,18 @@ class Collector:
                 )
             )
             return
+        depth = armid.too_deep(resource_id)
+        if depth is not None:  # a hostile or broken server: bounded work per ID, as offline
+            self.errors.append(
+                ScanError(
+                    task.scope,
+                    task.operation,
+                    "invalid-response",
+                    f"an item's ARM ID has {depth:,} segments (at most {armid.MAX_SEGMENTS})",
+                    task.recipe.type,
+                )
+            )
+            return
         if not task.recipe.keeps(item):
             return
         key = armid.key(resource_id)
@@ -229,6 +244,19 @@ class Collector:
             if key in self._legacy_items and not task.legacy:
                 self._legacy_items.discard(key)  # the current api-version's shape wins
                 self.resources[key] = item
+            return
+        if self.max_resources is not None and len(self.resources) >= self.max_resources:
+            if not self._over_limit:  # one entry: what was not collected is unknown
+                self._over_limit = True
+                self.errors.append(
+                    ScanError(
+                        task.scope,
+                        task.operation,
+                        "too-many-resources",
+                        f"over --max-resources ({self.max_resources:,}); resources beyond it "
+                        "were not collected",
+                    )
+                )
             return
         self.resources[key] = item
         if task.legacy:

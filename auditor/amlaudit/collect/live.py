@@ -133,13 +133,15 @@ def collect(
         retry_after_cap=_env_number("AMLAUDIT_RETRY_AFTER_CAP", 30.0, float),
         request_timeout=_env_number("AMLAUDIT_REQUEST_TIMEOUT", 60.0, float),
         pool_size=args.concurrency,
+        max_response_bytes=_env_number("AMLAUDIT_MAX_RESPONSE_SIZE", 256 * 1024**2, int),
     )
     deadline = time.monotonic() + args.timeout if args.timeout else None
     client = ArmClient(cloud, credential, options)
     try:
         targets = resolve_targets(client, scope, args.discovery, deadline)
         progress = Progress(enabled=None if not args.quiet else False)
-        collector = Collector(client, plan, args.concurrency, deadline, progress)
+        limit = getattr(args, "max_resources", None)  # scan's --max-resources / config
+        collector = Collector(client, plan, args.concurrency, deadline, progress, limit)
         collection = collector.run(targets.subscriptions, scope.resource_groups, targets.verified)
     finally:
         client.close()

@@ -33,7 +33,12 @@ class CappedRetryPolicy(RetryPolicy):  # type: ignore[type-arg]
         self.retry_after_cap = retry_after_cap
 
     def get_retry_after(self, response: PipelineResponse[Any, Any]) -> float | None:
-        value = super().get_retry_after(response)
+        try:
+            value = super().get_retry_after(response)
+        except (ValueError, TypeError, OverflowError):
+            # `Retry-After: soon` is no instruction: the default back-off applies, and the
+            # request is retried like any other throttled one.
+            return None
         if value is None:
             return None
         return min(max(value, 0.0), self.retry_after_cap)

@@ -83,7 +83,7 @@ def dependency_scope(args: argparse.Namespace, config: Config) -> ScopeMode:
 def resolve_rules(args: argparse.Namespace, config: Config) -> list[RuleSpec]:
     from amlaudit.registry import find_packs, load_rules, select_rules
 
-    rules_paths = [*config.get("rules-path", []), *args.rules_path]
+    rules_paths = [*config.rules_paths(), *args.rules_path]
     rules = load_rules(find_packs(rules_paths))
     select = split_list(args.select) if args.select else list(config.get("select", []))
     ignore = split_list(args.ignore) if args.ignore else list(config.get("ignore", []))

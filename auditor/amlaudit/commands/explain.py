@@ -25,6 +25,6 @@ def run(args: argparse.Namespace) -> int:
     from amlaudit.registry import find_packs, find_rule, load_rules
 
     config = load_config_for(args)
-    rules = load_rules(find_packs([*config.get("rules-path", []), *args.rules_path]))
+    rules = load_rules(find_packs([*config.rules_paths(), *args.rules_path]))
     print(rule_page(find_rule(rules, args.rule)), end="")
     return 0

@@ -78,21 +78,24 @@ def accept_risk(
     entry (for the reports' suppression section)."""
     from amlaudit.baseline import apply_baseline, baseline_fingerprints
     from amlaudit.result import scan_time
-    from amlaudit.suppress import suppress
+    from amlaudit.suppress import Applied, drop_expired, suppress
 
     strict = args.strict_suppressions or bool(config.get("strict-suppressions", False))
+    today = scan_time().date()
+    # Records a report carries (gate) expire like file entries; the file's entries then apply.
+    warnings = drop_expired(findings, today, "report")
     applied = suppress(
         findings,
         rules,
         args.suppressions or config.get("suppressions"),
         config,
-        scan_time().date(),
+        today,
         strict,
     )
     baseline = args.baseline or config.get("baseline")
     if baseline:
-        apply_baseline(findings, baseline_fingerprints(baseline))
-    return applied
+        apply_baseline(findings, baseline_fingerprints(baseline, today))
+    return Applied([*warnings, *applied.warnings], applied.entries)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -47,6 +47,12 @@ def register(subparsers: Any) -> None:
         help="refuse snapshot files larger than this (default 2G)",
     )
     source.add_argument(
+        "--max-resources",
+        type=int,
+        metavar="N",
+        help="refuse snapshots holding more resources than this (default 2,000,000)",
+    )
+    source.add_argument(
         "--allow-empty",
         action="store_true",
         help="no ML workspace in the input is not an incomplete scan",
@@ -127,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     from amlaudit.registry import find_packs, load_rules
     from amlaudit.reports import FORMATS, ReportSettings, renderer
     from amlaudit.scan import ScanRequest, run_scan
-    from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES
+    from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_RESOURCES
     from amlaudit.verdict import judge, verdict_line
 
     config = load_config_for(args)
@@ -155,6 +161,13 @@ def run(args: argparse.Namespace) -> int:
         if args.max_input_size
         else int(config.get("max-input-size", DEFAULT_MAX_INPUT_BYTES))
     )
+    max_resources = (
+        args.max_resources
+        if args.max_resources is not None
+        else int(config.get("max-resources", DEFAULT_MAX_RESOURCES))
+    )
+    if max_resources < 1:
+        raise UsageError("--max-resources must be a positive number")
     allow_empty = args.allow_empty or bool(config.get("allow-empty", False))
     scope = dependency_scope(args, config)
     try:
@@ -164,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
     if not live.empty:
         options_source = config.path or "configuration"
         options = dict(config.get("options", {}))
+        args.max_resources = max_resources  # the collector stops there too
         result = scan_live(args, live, rules, options, options_source, allow_empty, scope)
     else:
         result = run_scan(
@@ -173,12 +187,13 @@ def run(args: argparse.Namespace) -> int:
                 options=dict(config.get("options", {})),
                 options_source=config.path or "configuration",
                 max_input_size=max_size,
+                max_resources=max_resources,
                 allow_empty=allow_empty,
                 dependency_scope=scope,
                 access=args.access,
             )
         )
-    known = load_rules(find_packs([*config.get("rules-path", []), *args.rules_path]))
+    known = load_rules(find_packs([*config.rules_paths(), *args.rules_path]))
     applied = accept_risk(result.findings, [(s.id, s.name) for s in known], args, config)
     result.warnings += applied.warnings
     result.suppression_entries = applied.entries

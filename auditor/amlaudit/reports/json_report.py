@@ -6,6 +6,8 @@ Stable and deterministic: findings sorted by rule, resource and status; no clock
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import Any, TextIO
 
 import orjson
@@ -95,7 +97,24 @@ def _finding_row(finding: Finding) -> dict[str, Any]:
 
 def dumps(document: Any) -> bytes:
     """Indented UTF-8 JSON; orjson keeps key order, so output is byte-stable."""
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    return _dumps(document) + b"\n"
+
+
+def _dumps(document: Any) -> bytes:
+    """orjson, or the stdlib where orjson refuses a valid value: integers beyond 64 bits
+    (`2^64` in a resource) crashed the report in 0.1.0. Same layout, exact digits."""
+    try:
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2)
+    except TypeError:
+        text = json.dumps(document, indent=2, ensure_ascii=False, default=_plain)
+        return text.encode("utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """What orjson serialises natively and the stdlib does not: dataclasses (Evidence)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 _FINDINGS_SLOT = b'\n  "findings": []'
@@ -120,7 +139,7 @@ def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
         write(b'\n  "findings": [')
         separator = b"\n    "
         for n, finding in enumerate(result.findings):
-            row = orjson.dumps(_finding_row(finding), option=orjson.OPT_INDENT_2)
+            row = _dumps(_finding_row(finding))
             write((b"," if n else b"") + separator + row.replace(b"\n", separator))
         write(b"\n  ]")
     write(tail)

@@ -19,7 +19,7 @@ from amlaudit import armid, controls
 from amlaudit.api import RuleSpec
 from amlaudit.model import Finding, Severity, Status
 from amlaudit.reports import ReportSettings
-from amlaudit.result import ScanResult, format_time
+from amlaudit.result import EMPTY_KIND, EMPTY_WARNING, WORKSPACES_KEY, ScanResult, format_time
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/amlaudit/amlaudit"
@@ -68,6 +68,8 @@ def sarif_log(result: ScanResult, settings: ReportSettings) -> dict[str, Any]:
         "invocations": [_invocation(result, index)],
         "results": results,
         "columnKind": "utf16CodeUnits",
+        # `gate` reads this to treat an empty scan as JSON reports do (--allow-empty).
+        "properties": {WORKSPACES_KEY: len(result.workspaces)},
     }
     if taxonomies:
         run["taxonomies"] = taxonomies
@@ -207,7 +209,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "ruleIndex": index[finding.rule_id],
         "kind": "fail",
         "level": LEVEL[finding.severity.value],
-        "message": {"text": message.rstrip(".") + "."},
+        "message": _text(message.rstrip(".") + "."),
         "locations": [location(finding)],
         "partialFingerprints": {
             "primaryLocationLineHash": f"{fingerprint[:16]}:1",
@@ -222,6 +224,12 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     if finding.baseline_state:
         out["baselineState"] = finding.baseline_state
     return out
+
+
+def _text(message: str) -> dict[str, str]:
+    """A SARIF plain-text message: `[` and `]` escaped (SARIF 2.1.0 §3.11.6), so a resource
+    named `[Fixed](https://evil.example)` is shown as text, never rendered as a link."""
+    return {"text": message.replace("[", "\\[").replace("]", "\\]")}
 
 
 def _short(value: Any, limit: int = 200) -> str:
@@ -252,10 +260,10 @@ def _invocation(result: ScanResult, index: dict[str, int]) -> dict[str, Any]:
         notes.append(
             {
                 "level": "error",
-                "message": {
-                    "text": f"collection failed: {error.operation} {error.scope}: "
+                "message": _text(
+                    f"collection failed: {error.operation} {error.scope}: "
                     f"{error.status} {error.message}".strip()
-                },
+                ),
                 "properties": {"amlaudit/kind": "collection-error", **error.to_dict()},
             }
         )
@@ -264,9 +272,9 @@ def _invocation(result: ScanResult, index: dict[str, int]) -> dict[str, Any]:
             notes.append(
                 {
                     "level": "error",
-                    "message": {
-                        "text": f"{finding.rule_id} on {finding.shown_name}: {finding.message}"
-                    },
+                    "message": _text(
+                        f"{finding.rule_id} on {finding.shown_name}: {finding.message}"
+                    ),
                     "locations": [location(finding)],
                     "associatedRule": {"id": finding.rule_id, "index": index[finding.rule_id]},
                     "properties": {"amlaudit/kind": "rule-error"},
@@ -275,15 +283,27 @@ def _invocation(result: ScanResult, index: dict[str, int]) -> dict[str, Any]:
     for gap in result.coverage:
         note: dict[str, Any] = {
             "level": "note",
-            "message": {"text": f"not in the input: {gap.resource_id}: {gap.reason}"},
+            "message": _text(f"not in the input: {gap.resource_id}: {gap.reason}"),
             "properties": {"amlaudit/kind": "coverage", **gap.to_dict()},
         }
         if gap.rule_id in index:
             note["associatedRule"] = {"id": gap.rule_id, "index": index[gap.rule_id]}
         notes.append(note)
+    empty = EMPTY_WARNING in result.warnings
     for warning in result.warnings:
-        notes.append({"level": "warning", "message": {"text": warning}})
-    incomplete = bool(result.errors) or any(f.status is Status.ERROR for f in result.findings)
+        if warning == EMPTY_WARNING:  # nothing audited: as incomplete as a failed collection
+            notes.append(
+                {
+                    "level": "error",
+                    "message": _text(warning),
+                    "properties": {"amlaudit/kind": EMPTY_KIND},
+                }
+            )
+        else:
+            notes.append({"level": "warning", "message": _text(warning)})
+    incomplete = (
+        empty or bool(result.errors) or any(f.status is Status.ERROR for f in result.findings)
+    )
     invocation: dict[str, Any] = {
         "executionSuccessful": not incomplete,
         "endTimeUtc": format_time(result.generated_at),
