@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fixtures.estate import envelope, resources, synthetic_plan  # noqa: E402
+from fixtures.estate import envelope, resources, synthetic_plan
 
 WORKSPACES_PER_SUBSCRIPTION = 25
 

@@ -125,8 +125,26 @@ class Verdict:
     workspaces: tuple[str, ...] | None = None
 
 
+# Verdicts without evidence are shared: they are immutable, and a scan repeats the same few
+# thousand (`passed("public network access is disabled")` once per workspace); building a
+# frozen dataclass costs more than the rule that returns it. One table per status, keyed by
+# the message (a str hash is cached; an enum's is computed in Python).
+_SHARED: dict[Status, dict[str, Verdict]] = {s: {} for s in Status}
+_SHARED_MAX = 20_000
+
+
+def _shared(status: Status, message: str) -> Verdict:
+    table = _SHARED[status]
+    found = table.get(message)
+    if found is None:
+        if len(table) >= _SHARED_MAX:
+            table.clear()
+        found = table[message] = Verdict(status, message)
+    return found
+
+
 def passed(message: str, *evidence: Evidence) -> Verdict:
-    return Verdict(_PASS, message, evidence)
+    return Verdict(_PASS, message, evidence) if evidence else _shared(_PASS, message)
 
 
 def failed(
@@ -146,12 +164,12 @@ def failed(
 
 def info(message: str, *evidence: Evidence) -> Verdict:
     """A setting that is a choice rather than a weakness: reported, never gating."""
-    return Verdict(_INFO, message, evidence)
+    return Verdict(_INFO, message, evidence) if evidence else _shared(_INFO, message)
 
 
 def skip(reason: str) -> Verdict:
     """The rule does not apply to this resource."""
-    return Verdict(_SKIPPED, reason)
+    return _shared(_SKIPPED, reason)
 
 
 @dataclass(frozen=True)

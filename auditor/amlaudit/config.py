@@ -28,6 +28,7 @@ KNOWN_KEYS = {
     "baseline": str,
     "max-input-size": int,
     "max-resources": int,
+    "jobs": int,
     "max-suppression-days": int,
     "strict-suppressions": bool,
     "options": dict,

@@ -97,29 +97,26 @@ def evaluate(
     rules: Sequence[RuleSpec],
     options: dict[str, Any],
     scope: ScopeMode = ScopeMode.USED,
+    jobs: int = 1,
 ) -> Evaluation:
+    """Findings in report order. With `jobs` > 1 the rules are shared among forked processes
+    (amlaudit.parallel); the result is the same, byte for byte."""
+    if jobs > 1 and len(rules) > 1:
+        from amlaudit.parallel import judge_in_parallel
+
+        judged = judge_in_parallel(index, rules, options, scope, jobs)
+    else:
+        texts = TextCleaner()
+        names = DisplayNames(index)
+        judged = [judge_rule(index, spec, options, scope, texts, names) for spec in rules]
     findings: list[Finding] = []
     coverage = _Gaps()
     out_of_scope: dict[str, int] = {}
-    texts = _TextCleaner()
-    names = DisplayNames(index)
-    for spec in rules:
-        gating = spec.status is RuleStatus.STABLE
-        context = Context(index, options, spec.all_types)
-        canonical = {t.lower(): t for t in spec.resource_types}
-        start = len(findings)
-        for type_key, display_type in sorted(canonical.items()):
-            judged = _judged(index, type_key, scope)
-            skipped = len(index.of_type(type_key)) - len(judged)
-            if skipped:
-                out_of_scope[display_type] = skipped
-            for resource in judged:
-                finding = _judge(spec, resource, display_type, context, index, coverage, texts)
-                finding.display_name = names(resource)
-                finding.gating = gating
-                findings.append(finding)
-        if len(canonical) > 1:  # each type list is already in report order; interleave them
-            findings[start:] = sorted(findings[start:], key=Finding.sort_key)
+    for rule in judged:  # in rule order, whichever process judged it
+        findings += rule.findings
+        for gap in rule.coverage:
+            coverage.add(*gap)
+        out_of_scope.update(rule.out_of_scope)
     if any(a.id > b.id for a, b in pairwise(rules)):  # rules given out of ID order
         findings.sort(key=Finding.sort_key)
     known = coverage.known()
@@ -135,6 +132,56 @@ def evaluate(
     return Evaluation(list(rules), findings, gaps, errors, dict(sorted(out_of_scope.items())))
 
 
+class _GapLog:
+    """The coverage gaps one rule met, in order: `evaluate` adds them to its `_Gaps`."""
+
+    def __init__(self) -> None:
+        self.added: list[tuple[str, str | None, str, bool]] = []
+
+    def add(self, resource_id: str, rule_id: str | None, reason: str, shared: bool = False) -> None:
+        self.added.append((resource_id, rule_id, reason, shared))
+
+
+@dataclass
+class RuleJudgement:
+    """One rule's findings in report order, its coverage gaps (`_Gaps.add` arguments), and
+    the resources of each type left out of the dependency scope."""
+
+    findings: list[Finding]
+    coverage: list[tuple[str, str | None, str, bool]]
+    out_of_scope: dict[str, int]
+
+
+def judge_rule(
+    index: SnapshotIndex,
+    spec: RuleSpec,
+    options: dict[str, Any],
+    scope: ScopeMode,
+    texts: TextCleaner,
+    names: DisplayNames,
+) -> RuleJudgement:
+    """One rule on every resource of its types (in the dependency scope)."""
+    findings: list[Finding] = []
+    coverage = _GapLog()
+    out_of_scope: dict[str, int] = {}
+    gating = spec.status is RuleStatus.STABLE
+    context = Context(index, options, spec.all_types)
+    canonical = {t.lower(): t for t in spec.resource_types}
+    for type_key, display_type in sorted(canonical.items()):
+        judged = _judged(index, type_key, scope)
+        skipped = len(index.of_type(type_key)) - len(judged)
+        if skipped:
+            out_of_scope[display_type] = skipped
+        for resource in judged:
+            finding = _judge(spec, resource, display_type, context, index, coverage, texts)
+            finding.display_name = names(resource)
+            finding.gating = gating
+            findings.append(finding)
+    if len(canonical) > 1:  # each type list is already in report order; interleave them
+        findings.sort(key=Finding.sort_key)
+    return RuleJudgement(findings, coverage.added, out_of_scope)
+
+
 def _judged(index: SnapshotIndex, type_key: str, scope: ScopeMode) -> list[Resource]:
     """The resources of a type the rules judge: all of them, or under `used` those in the
     dependency scope."""
@@ -148,7 +195,7 @@ def _judged(index: SnapshotIndex, type_key: str, scope: ScopeMode) -> list[Resou
 _SKIPPED = Status.SKIPPED
 
 
-class _TextCleaner:
+class TextCleaner:
     """Redacts and makes printable the text rules produce, once per distinct text: a
     1,000-workspace estate repeats the same few thousand messages 150,000 times."""
 
@@ -164,7 +211,7 @@ class _TextCleaner:
         return cleaned
 
 
-def _clean_value(value: Any, texts: _TextCleaner) -> Any:
+def _clean_value(value: Any, texts: TextCleaner) -> Any:
     """Evidence values as reports may show them: scalars pass, text and JSON are redacted."""
     if value is None or isinstance(value, bool | int | float):
         return value
@@ -179,8 +226,8 @@ def _judge(
     display_type: str,
     context: Context,
     index: SnapshotIndex,
-    coverage: _Gaps,
-    texts: _TextCleaner,
+    coverage: _GapLog,
+    texts: TextCleaner,
 ) -> Finding:
     verdict: Verdict
     skip_reason: str | None = None
@@ -225,9 +272,13 @@ def _judge(
         if verdict.workspaces is not None
         else index.workspaces_affected(resource)
     )
-    evidence = tuple(
-        Evidence(e.path, _clean_value(e.expected, texts), _clean_value(e.actual, texts))
-        for e in verdict.evidence
+    evidence = (
+        tuple(
+            Evidence(e.path, _clean_value(e.expected, texts), _clean_value(e.actual, texts))
+            for e in verdict.evidence
+        )
+        if verdict.evidence
+        else ()
     )
     return Finding(
         rule_id=spec.id,

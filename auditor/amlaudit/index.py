@@ -164,6 +164,15 @@ class SnapshotIndex:
             self._identities = OwnIdentities(self)
         return self._identities
 
+    def release(self) -> None:
+        """Drop the views built on first use and the rules' memos. They refer back to the
+        index, a cycle that keeps the whole snapshot alive until a full collection; released,
+        reference counting frees it as soon as the scan is done (a scan pauses the collector:
+        amlaudit.gcpause)."""
+        self._scope = None
+        self._identities = None
+        self.memos.clear()  # rules' memos hold views of the index too (Context.blast_radius)
+
     def referrers(self, resource_id: str) -> list[Resource]:
         """The ML workspaces that use this resource (the dependency scope's dependents)."""
         return self.dependency_scope.dependents(resource_id)

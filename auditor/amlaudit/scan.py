@@ -11,6 +11,7 @@ from amlaudit.api import RuleSpec
 from amlaudit.config import rule_options
 from amlaudit.depscope import ScopeMode
 from amlaudit.engine import evaluate
+from amlaudit.gcpause import paused_gc
 from amlaudit.index import SnapshotIndex
 from amlaudit.redact import printable, scrub_text
 from amlaudit.result import EMPTY_WARNING, ScanResult, scan_time
@@ -28,19 +29,23 @@ class ScanRequest:
     allow_empty: bool = False
     dependency_scope: ScopeMode = ScopeMode.USED
     access: bool = False
+    # Processes that judge the rules (amlaudit.parallel); the report is the same either way.
+    jobs: int = 1
 
 
 def run_scan(request: ScanRequest) -> ScanResult:
-    snapshot = load(request.snapshots, request.max_input_size, request.max_resources)
-    return scan_snapshot(
-        snapshot,
-        request.rules,
-        request.options,
-        request.options_source,
-        request.allow_empty,
-        request.dependency_scope,
-        access=request.access,
-    )
+    with paused_gc():
+        snapshot = load(request.snapshots, request.max_input_size, request.max_resources)
+        return scan_snapshot(
+            snapshot,
+            request.rules,
+            request.options,
+            request.options_source,
+            request.allow_empty,
+            request.dependency_scope,
+            access=request.access,
+            jobs=request.jobs,
+        )
 
 
 def scan_snapshot(
@@ -51,11 +56,13 @@ def scan_snapshot(
     allow_empty: bool = True,
     dependency_scope: ScopeMode = ScopeMode.USED,
     access: bool = False,
+    jobs: int = 1,
 ) -> ScanResult:
     """Evaluate rules on an already-loaded snapshot (the live path arrives here too)."""
     values = rule_options(list(rules), options or {}, options_source)
-    index = SnapshotIndex(snapshot)
-    evaluation = evaluate(index, rules, values, dependency_scope)
+    with paused_gc():
+        index = SnapshotIndex(snapshot)
+        evaluation = evaluate(index, rules, values, dependency_scope, jobs)
     workspaces = [_workspace_summary(ws.raw, ws.id, ws.name) for ws in index.workspaces()]
     workspaces.sort(key=lambda w: str(w["id"]).lower())
     warnings = []
@@ -77,6 +84,7 @@ def scan_snapshot(
         from amlaudit.access.report import access_document, build_report
 
         result.access = access_document(build_report(index))
+    index.release()  # its last use: the snapshot is freed with the scan (SnapshotIndex.release)
     return result
 
 

@@ -47,6 +47,13 @@ def register(subparsers: Any) -> None:
         help="refuse snapshot files larger than this (default 2G)",
     )
     source.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="processes that judge the rules, forked after the snapshot is indexed "
+        "(default 1; benchmarks/README.md says when more pays; the report is the same)",
+    )
+    source.add_argument(
         "--max-resources",
         type=int,
         metavar="N",
@@ -122,6 +129,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from amlaudit.gate import GatePolicy, parse_fail_on
+    from amlaudit.gcpause import paused_gc
     from amlaudit.model import Severity
     from amlaudit.output import (
         check_not_inputs,
@@ -174,62 +182,79 @@ def run(args: argparse.Namespace) -> int:
         sarif_min_severity = Severity.parse(args.sarif_min_severity)
     except ValueError as exc:
         raise UsageError(f"--sarif-min-severity: {exc}") from None
+    jobs = args.jobs if args.jobs is not None else config.get("jobs", 1)
+    if jobs < 1:
+        raise UsageError(f"{config.path}: jobs must be at least 1, got {jobs}")
     if not live.empty:
         options_source = config.path or "configuration"
         options = dict(config.get("options", {}))
         args.max_resources = max_resources  # the collector stops there too
+        # Collection runs with the cyclic collector on (the HTTP stack makes cycles).
         result = scan_live(args, live, rules, options, options_source, allow_empty, scope)
-    else:
-        result = run_scan(
-            ScanRequest(
-                snapshots=args.snapshot,
-                rules=rules,
-                options=dict(config.get("options", {})),
-                options_source=config.path or "configuration",
-                max_input_size=max_size,
-                max_resources=max_resources,
-                allow_empty=allow_empty,
-                dependency_scope=scope,
-                access=args.access,
+    # From here on the scan's data is acyclic: see amlaudit.gcpause.
+    with paused_gc():
+        if live.empty:
+            result = run_scan(
+                ScanRequest(
+                    snapshots=args.snapshot,
+                    rules=rules,
+                    options=dict(config.get("options", {})),
+                    options_source=config.path or "configuration",
+                    max_input_size=max_size,
+                    max_resources=max_resources,
+                    allow_empty=allow_empty,
+                    dependency_scope=scope,
+                    access=args.access,
+                    jobs=jobs,
+                )
             )
+        known = load_rules(find_packs([*config.rules_paths(), *args.rules_path]))
+        applied = accept_risk(result.findings, [(s.id, s.name) for s in known], args, config)
+        result.warnings += applied.warnings
+        result.suppression_entries = applied.entries
+        baseline = bool(args.baseline or config.get("baseline"))
+        text_on_stdout = False
+        for output in outputs:
+            settings = ReportSettings(
+                color=output.to_stdout and not args.no_color and use_color(),
+                verbose=args.verbose,
+                extra={
+                    "sarif_include_suppressed": args.sarif_include_suppressed,
+                    "sarif_category": args.sarif_category,
+                    "sarif_min_severity": sarif_min_severity,
+                    "fail_on": policy.fail_on,
+                    "include_preview": policy.include_preview,
+                    "allow_incomplete": policy.allow_incomplete,
+                    "allow_empty": allow_empty,
+                    "baseline": baseline,
+                    "show_baselined": args.show_baselined,
+                },
+            )
+            write_text(output.path, _producer(renderer(output.format), result, settings))
+            text_on_stdout |= output.to_stdout and output.format == "text"
+        if not text_on_stdout:
+            for warning in result.warnings:
+                print(f"amlaudit: warning: {warning}", file=sys.stderr)
+        outcome = judge(
+            result.findings,
+            policy,
+            collection_errors=len(result.errors),
+            no_workspace=not result.workspaces and not allow_empty,
+            baseline=baseline,
         )
-    known = load_rules(find_packs([*config.rules_paths(), *args.rules_path]))
-    applied = accept_risk(result.findings, [(s.id, s.name) for s in known], args, config)
-    result.warnings += applied.warnings
-    result.suppression_entries = applied.entries
-    baseline = bool(args.baseline or config.get("baseline"))
-    text_on_stdout = False
-    for output in outputs:
-        settings = ReportSettings(
-            color=output.to_stdout and not args.no_color and use_color(),
-            verbose=args.verbose,
-            extra={
-                "sarif_include_suppressed": args.sarif_include_suppressed,
-                "sarif_category": args.sarif_category,
-                "sarif_min_severity": sarif_min_severity,
-                "fail_on": policy.fail_on,
-                "include_preview": policy.include_preview,
-                "allow_incomplete": policy.allow_incomplete,
-                "allow_empty": allow_empty,
-                "baseline": baseline,
-                "show_baselined": args.show_baselined,
-            },
-        )
-        write_text(output.path, _producer(renderer(output.format), result, settings))
-        text_on_stdout |= output.to_stdout and output.format == "text"
-    if not text_on_stdout:
-        for warning in result.warnings:
-            print(f"amlaudit: warning: {warning}", file=sys.stderr)
-    outcome = judge(
-        result.findings,
-        policy,
-        collection_errors=len(result.errors),
-        no_workspace=not result.workspaces and not allow_empty,
-        baseline=baseline,
-    )
-    written = [o.path for o in outputs if is_file_output(o)]
-    print(verdict_line("scan", outcome, written), file=verdict_stream(outputs))
-    return outcome.code
+        written = [o.path for o in outputs if is_file_output(o)]
+        print(verdict_line("scan", outcome, written), file=verdict_stream(outputs))
+        return outcome.code
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes >= 1, got {text!r}")
+    return value
 
 
 def _producer(
