@@ -54,6 +54,7 @@ _PROBE = """<!doctype html><meta charset="utf-8"><title>probe</title>
 const frame = document.getElementById("page");
 frame.addEventListener("load", () => {{
   const doc = frame.contentDocument;
+  doc.querySelectorAll("details").forEach((d) => {{ d.open = false; }});
   const out = document.createElement("output");
   out.id = "height";
   out.textContent = String(doc.documentElement.scrollHeight);
@@ -64,7 +65,7 @@ frame.addEventListener("load", () => {{
 
 
 def page_height(browser: str, profile: Path, page: Path, width: int) -> int:
-    """The page's height in CSS pixels at `width`, as laid out with nothing expanded.
+    """The page's height in CSS pixels at `width`, with every `<details>` closed.
 
     The page is framed by a probe page next to it that reads the frame's scroll height: file
     pages share an origin only with --allow-file-access-from-files, so nothing else can.

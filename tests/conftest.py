@@ -56,3 +56,57 @@ def write_json(path: Path, document: Any) -> Path:
 
 def load_fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+# -- the suite writes no tracked file -------------------------------------------------------
+# Regenerating artefacts belongs to `python reports/generate.py`; a test that rewrites a
+# tracked file (a golden report, the screenshot) hides drift and dirties every checkout.
+
+TrackedState = dict[str, tuple[str, int]]
+
+
+def tracked_state(root: Path) -> TrackedState | None:
+    """sha256 and mtime of every file git tracks under `root`; None outside a git checkout."""
+    import hashlib
+
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True, timeout=60
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    state: TrackedState = {}
+    for name in filter(None, listed.decode("utf-8", "surrogateescape").split("\0")):
+        path = root / name
+        if path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            state[name] = (digest, path.stat().st_mtime_ns)
+    return state
+
+
+def changed_files(before: TrackedState, after: TrackedState) -> list[str]:
+    """Tracked files whose content or mtime changed, or that appeared or vanished."""
+    return sorted(
+        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_TRACKED] = tracked_state(ROOT)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_TRACKED, None)
+    if before is None:
+        return
+    after = tracked_state(ROOT)
+    changed = changed_files(before, after or {})
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = "the test suite wrote tracked files: " + ", ".join(changed[:20])
+        if reporter is not None:
+            reporter.write_line(f"ERROR: {message}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_TRACKED = pytest.StashKey[TrackedState | None]()

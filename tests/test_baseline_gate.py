@@ -105,7 +105,7 @@ def test_gate_on_our_reports_matches_scan(tmp_path: Path) -> None:
             run = run_cli("gate", str(path), "--fail-on", threshold)
             assert run.code == expected, (path.name, threshold, run.stdout, run.stderr)
     run = run_cli("gate", str(sarif))
-    assert "FAILED" in run.stdout and "HIGH AML001 mlw-forecast-prod" in run.stdout
+    assert "FAIL (exit 1)" in run.stdout and "HIGH AML001 mlw-forecast-prod" in run.stdout
     suppressions = tmp_path / "s.yaml"
     suppressions.write_text(
         "- rule: workspace-public-network-access-enabled\n"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reports.browser import find_browser, headless, screenshot
+from reports.browser import find_browser, headless, page_height, screenshot
 
 from test_html_report import NAME, PAYLOADS, TAG, VALUE, render_cli, scan_hostile
 
@@ -116,3 +116,25 @@ def test_hostile_resource_data_never_runs(browser: str, tmp_path: Path) -> None:
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)
     scripts = [attrs for tag, attrs in elements(dom) if tag == "script"]
     assert scripts == [{}], "only the report's own script"
+
+
+HEIGHT_BUDGET = 15_000  # CSS px at 1,400 px wide, every collapsible closed (issue 13)
+
+
+def test_demo_page_fits_the_height_budget(browser: str, tmp_path: Path) -> None:
+    """The demo page was ~101,000 px tall with every failing rule's doc expanded before the
+    findings; triage first and collapsed docs keep it within budget, room left for sections
+    added later (drift, access)."""
+    render_cli(tmp_path, "--snapshot", "fixtures/demo.json")
+    height = page_height(browser, tmp_path / "profile", tmp_path / "report.html", 1400)
+    assert 2_000 < height < HEIGHT_BUDGET, height
+
+
+def test_a_link_to_a_rule_opens_its_collapsed_doc(browser: str, tmp_path: Path) -> None:
+    render_cli(tmp_path, "--snapshot", "fixtures/demo.json")
+    page = tmp_path / "report.html"
+    closed = headless(browser, tmp_path / "profile", page, "--dump-dom")
+    assert re.search(r'<details class="doc" id="rule-AML001">', closed)
+    opened = headless(browser, tmp_path / "profile", page, "--dump-dom", query="#rule-AML001")
+    assert re.search(r'<details class="group" id="f-AML001" data-r="AML001" open="">', opened)
+    assert re.search(r'<details class="doc" id="rule-AML001" open="">', opened)

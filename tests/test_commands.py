@@ -73,8 +73,13 @@ def test_new_rule_scaffold_loads_as_a_rule_pack(tmp_path: Path) -> None:
         str(tmp_path),
     )
     assert run.code == 0, run.stderr
-    module = tmp_path / "auditor/amlaudit/rules/example/example_setting_disabled.py"
+    module = tmp_path / "auditor/amlaudit/rules/example/example_setting.py"
     assert module.is_file()
+    from amlaudit.commands.new_rule import next_minor
+
+    assert 'status="preview"' in module.read_text()
+    assert f'since="{next_minor()}"' in module.read_text()
+    assert "python reports/generate.py" in run.stdout
     assert json.loads((tmp_path / "fixtures/rules/AML990/pass.json").read_text())
     listed = run_cli("rules", "--rules-path", str(module.parent), "--format", "json")
     assert listed.code == 0, listed.stderr
@@ -94,3 +99,23 @@ def test_new_rule_refuses_a_used_id(tmp_path: Path) -> None:
         str(tmp_path),
     )
     assert run.code == 2 and "never reused" in run.stderr
+
+
+def test_scaffolded_module_names_follow_the_setting() -> None:
+    from amlaudit.commands.new_rule import module_name, next_minor
+
+    assert module_name("workspace-public-network-access-enabled", "workspace") == (
+        "public_network_access"
+    )
+    assert module_name("key-vault-purge-protection-disabled", "keyvault") == "purge_protection"
+    assert module_name("defender-for-containers-off", "governance") == "defender_containers"
+    assert module_name("storage-blob-public-access-allowed", "storage") == "blob_public_access"
+    assert next_minor("0.1.0") == "0.2.0" and next_minor("1.9.3") == "1.10.0"
+
+
+def test_new_rule_keeps_ids_in_their_family_block(tmp_path: Path) -> None:
+    run = run_cli(
+        "new-rule", "AML239", "workspace-thing-missing", "--family", "workspace",
+        "--resource-type", "Microsoft.MachineLearningServices/workspaces", "--root", str(tmp_path),
+    )  # fmt: skip
+    assert run.code == 2 and "outside the workspace family's IDs (AML001-AML019)" in run.stderr

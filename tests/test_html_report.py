@@ -24,13 +24,14 @@ from conftest import FIXTURES, Run, load_fixture, run_cli, write_json
 
 SECTIONS = (
     "verdict",
+    "risks",
+    "findings",
     "scope",
     "coverage",
     "severity",
     "compliance",
     "workspaces",
     "rules",
-    "findings",
     "suppressions",
     "errors",
 )
@@ -179,7 +180,7 @@ def test_every_payload_is_text_in_every_section(hostile: tuple[str, dict[str, An
         "scope": [FILE_NAME],
         "coverage": [COLLECTION],
         "workspaces": [NAME, TAG, VALUE],
-        "rules": [NAME, VALUE],
+        "risks": [NAME],
         "findings": [NAME, TAG, VALUE, BROKEN],
         "suppressions": [NAME, JUSTIFICATION, OWNER],
         "errors": [BROKEN],
@@ -285,3 +286,71 @@ def test_large_table_is_capped_with_a_note(monkeypatch: pytest.MonkeyPatch) -> N
     page = out.getvalue()
     assert page.count("<tr data-s=") == 5
     assert f"{len(listed) - 5} less severe findings are left out" in page
+
+
+def test_triage_comes_first_and_rule_docs_are_collapsed(demo: tuple[str, dict[str, Any]]) -> None:
+    page, report = demo
+    assert list(sections(page))[:3] == ["verdict", "risks", "findings"]
+    docs = re.findall(r"<details class=\"doc\" id=\"rule-([A-Z0-9]+)\"( open)?>", page)
+    assert sorted(rule for rule, _ in docs) == sorted(r["id"] for r in report["rules"])
+    assert not any(opened for _, opened in docs), "rule docs start collapsed"
+    rows = re.findall(r'<tr data-s="[a-z]+" data-v="[a-z]+" data-r="([A-Z0-9]+)">(.*?)</tr>', page)
+    assert rows and all(f'href="#rule-{rule}"' in row for rule, row in rows)
+    assert 'class="cols"' not in page  # the fix no longer sits in a narrow column
+    assert page.count('<div class="fix">') == len(report["rules"])
+
+
+def test_every_count_says_what_it_counts(demo: tuple[str, dict[str, Any]]) -> None:
+    page, report = demo
+    verdict = sections(page)["verdict"]
+    labels = dict(re.findall(r'data-count="([a-z]+)">[\d,]+</b><span>([^<]+)</span>', verdict))
+    assert labels["gating"] == "active failing at or above high"
+    assert labels["failing"] == "failing findings, all severities"
+    in_input = sum(source["resources"] for source in report["scope"]["sources"])
+    assert labels["resources"] == f"resources judged, of {in_input} in the input"
+    assert "amlaudit scan: FAIL (exit 1): " in verdict
+
+
+def test_worst_risks_rank_rules_by_severity_times_resources(
+    demo: tuple[str, dict[str, Any]],
+) -> None:
+    page, report = demo
+    rank = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
+    workspace = report["scope"]["workspaces"][0]
+    counts: dict[str, int] = {}
+    for f in report["findings"]:
+        if f["status"] == "fail" and not f["suppressed"] and workspace["id"] in f["workspaces"]:
+            counts[f["rule_id"]] = counts.get(f["rule_id"], 0) + 1
+    severity = {r["id"]: r["severity"] for r in report["rules"]}
+    best = max(
+        counts,
+        key=lambda rid: (
+            rank[severity[rid]] * counts[rid],
+            rank[severity[rid]],
+            [-ord(c) for c in rid],
+        ),
+    )
+    risks = sections(page)["risks"]
+    row = risks.split(f'<b class="name">{workspace["name"]}</b>', 1)[1].split("</tr>", 1)[0]
+    assert re.search(r'href="#f-([A-Z0-9]+)"', row).group(1) == best  # type: ignore[union-attr]
+
+
+def test_cis_controls_have_no_title_column_and_one_explanation(
+    demo: tuple[str, dict[str, Any]],
+) -> None:
+    compliance = sections(demo[0])["compliance"]
+    cis = compliance.split('id="fw-CIS-Azure-2.0.0"', 1)[1]
+    mcsb = compliance.split('id="fw-MCSB-v1"', 1)[1].split('id="fw-', 1)[0]
+    assert cis.count("Control titles are not shown") == 1 and "<th>Title</th>" not in cis
+    assert "<th>Title</th>" in mcsb and "Control titles are not shown" not in mcsb
+
+
+def test_heat_map_legend_shows_every_shade_the_map_uses(demo: tuple[str, dict[str, Any]]) -> None:
+    compliance = sections(demo[0])["compliance"]
+    used = set(
+        re.findall(r'<g class="heat-(fail-\d|pass|error|not-evaluated|no-rule)"', compliance)
+    )
+    legend = set(re.findall(r'<i class="lg-([a-z0-9-]+)">', compliance))
+    names = {"not-evaluated": "none", "no-rule": "norule"}
+    assert {"fail-1", "fail-2", "fail-3"} <= legend
+    assert {names.get(shade, shade) for shade in used} <= legend

@@ -61,7 +61,7 @@ def test_merged_json_equals_a_single_scan(tmp_path: Path) -> None:
     assert merged_report["scope"]["subscriptions"] == single_report["scope"]["subscriptions"]
     # Any format renders from the merged result.
     text = run_cli("merge", *reports, "-o", "text")
-    assert text.code == 0 and "failing:" in text.stdout
+    assert text.code == 0 and "failing, active (not suppressed):" in text.stdout
 
 
 def test_merge_refuses_mixed_or_bad_inputs(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from amlaudit._version import __version__
 from amlaudit.api import RuleSpec
+from amlaudit.commands.new_rule import FAMILY_RANGES, next_minor
 from amlaudit.controls import known_control
 from amlaudit.docs import catalog_files
 from amlaudit.registry import find_packs, load_rules
@@ -36,7 +37,8 @@ def test_there_are_rules() -> None:
 def test_rule_metadata(spec: RuleSpec) -> None:
     assert spec.title and spec.title[0].isupper() and not spec.title.endswith(".")
     assert spec.resource_types and all("/" in t for t in (*spec.resource_types, *spec.reads))
-    assert SEMVER.match(spec.since) and _version(spec.since) <= _version(__version__)
+    # a rule arrives in the next minor release at the latest (the scaffolder's default)
+    assert SEMVER.match(spec.since) and _version(spec.since) <= _version(next_minor(__version__))
     assert spec.module.startswith("amlaudit.rules."), spec.module
     for name, option in spec.options.items():
         assert re.match(r"^[a-z][a-z0-9_]*$", name), name
@@ -109,3 +111,17 @@ def test_fix_commands_keep_their_line_continuations(spec: RuleSpec) -> None:
     """A lone backslash at the end of a docstring line joins the lines (write `\\\\`)."""
     for block in re.findall(r"```bash\n(.*?)```", spec.fix, re.DOTALL):
         assert not re.search(r"\S {3,}--", block), f"{spec.id}: joined continuation in {block!r}"
+
+
+@pytest.mark.parametrize("spec", RULES, ids=lambda s: s.id)
+def test_rule_ids_lie_in_their_family_range(spec: RuleSpec) -> None:
+    family = spec.module.split(".")[-2]
+    low, high = FAMILY_RANGES[family]
+    assert low <= int(spec.id[3:]) <= high, f"{spec.id} is outside {family} ({low}-{high})"
+
+
+def test_a_new_rule_is_preview_until_a_later_release() -> None:
+    """The versioning promise: a rule that arrived in the coming release does not gate."""
+    for spec in RULES:
+        if _version(spec.since) > _version(__version__):
+            assert spec.status.value == "preview", spec.id

@@ -207,3 +207,13 @@ def test_entry_for_a_rule_not_selected_is_unmatched_not_unknown(tmp_path: Path) 
     code, stderr, findings = scan(tmp_path, "--suppressions", str(path))  # --select AML001
     assert code == 1 and findings
     assert f"{path}: entry 2: matched no failing finding" in stderr
+
+
+def test_strict_mode_fails_on_an_expired_entry(tmp_path: Path) -> None:
+    """--strict-suppressions refused only unmatched entries; an expired one passed with a
+    warning, so a CI job kept running on risk nobody had renewed."""
+    path = write(tmp_path, entry(expires="2025-12-31", id="SUP-9"))
+    code, stderr, findings = scan(tmp_path, "--suppressions", str(path), "--strict-suppressions")
+    assert code == 2 and findings == []
+    assert stderr.count("\n") == 1
+    assert f"{path}: entry 1 (SUP-9): expired on 2025-12-31" in stderr

@@ -261,7 +261,16 @@ def rule(
     options: dict[str, Option] | None = None,
     overlaps: dict[str, str] | None = None,
 ) -> Callable[[RuleFunction], RuleSpec]:
-    """Declare a rule. Metadata is validated here so a malformed rule fails at load time."""
+    """Declare a rule. Metadata is validated here so a malformed rule fails at load time.
+
+    `status`: new rules are `preview` (reported, not gating) `since` the next minor release,
+    and become `stable` later; `deprecated` lasts one minor release before removal.
+    `resource_types` are judged; `reads` are the other types looked up through the Context
+    (an undeclared lookup is an error). `labels` are free tags (`cost`, `reliability`);
+    `options` are typed `Option`s set under `[options]`. `overlaps` maps another rule's ID to
+    why both exist, when the two read one same setting (the overlap meta-test). The README's
+    "Writing a rule" has the ID block of each family and when to follow a project's hub.
+    """
 
     def decorate(function: RuleFunction) -> RuleSpec:
         problems = []

@@ -20,6 +20,7 @@ from amlaudit.errors import InputError
 from amlaudit.model import Finding, Severity, Status, Suppression
 from amlaudit.redact import clean
 from amlaudit.result import EMPTY_KIND, WORKSPACES_KEY
+from amlaudit.verdict import plural
 
 FINGERPRINT_KEY = "amlaudit/v1"
 SEVERITY_KEY = "amlaudit/severity"
@@ -68,9 +69,9 @@ def _from_json(document: dict[str, Any], path: str) -> LoadedReport:
     errors = document.get("errors") or []
     rule_errors = sum(1 for f in report.findings if f.status is Status.ERROR)
     if errors:
-        report.incomplete.append(f"{len(errors)} collection error(s)")
+        report.incomplete.append(plural(len(errors), "collection error"))
     if rule_errors:
-        report.incomplete.append(f"{rule_errors} rule error(s)")
+        report.incomplete.append(plural(rule_errors, "rule error"))
     scope = document.get("scope")
     if isinstance(scope, dict) and isinstance(scope.get("workspaces"), list):
         report.workspaces = len(scope["workspaces"])

@@ -77,6 +77,27 @@ def framework_name(framework: str) -> str:
     return str(entry["name"]) if entry else framework
 
 
+# Said once wherever a framework's control titles would be shown (text, HTML).
+UNTITLED_NOTE = (
+    "Control titles are not shown for {name}: the Center for Internet Security publishes them "
+    "only in its licensed benchmark documents, not in a machine-readable form amlaudit may "
+    "ship. The IDs are those the Azure Policy CIS initiative maps."
+)
+
+
+def untitled_note(framework: str) -> str | None:
+    """Why a framework's titles are missing, when none of its controls has one."""
+    controls = catalog_controls(framework)
+    if controls and not any(c.title for c in controls):
+        return UNTITLED_NOTE.format(name=framework_name(framework))
+    return None
+
+
+def canonical_framework(name: str, known: Sequence[str]) -> str | None:
+    """`mcsb-v1` -> `MCSB-v1`: framework names compare case-insensitively."""
+    return next((f for f in known if f.lower() == name.strip().lower()), None)
+
+
 def known_control(framework: str, ident: str) -> bool:
     entry = _catalog().get(framework)
     return entry is not None and ident in entry["controls"]

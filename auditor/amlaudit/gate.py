@@ -28,9 +28,14 @@ class GatePolicy:
 
 
 def parse_fail_on(text: str) -> Severity | None:
+    """A severity, or None for `never`; ValueError naming every accepted value."""
     if text.strip().lower() == NEVER:
         return None
-    return Severity.parse(text)
+    try:
+        return Severity.parse(text)
+    except ValueError:
+        choices = ", ".join([*(s.value for s in Severity), NEVER])
+        raise ValueError(f"unknown threshold {text!r} (choose from {choices})") from None
 
 
 def gating_findings(findings: Iterable[Finding], policy: GatePolicy) -> list[Finding]:

@@ -106,6 +106,17 @@ def write_text(path: str, produce: Callable[[TextIO], None]) -> None:
         raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
+def is_file_output(output: OutputSpec) -> bool:
+    """A regular file: not stdout, a device (/dev/stdout) or a pipe."""
+    return not output.to_stdout and not _is_special(Path(output.path))
+
+
+def verdict_stream(outputs: Sequence[OutputSpec]) -> TextIO:
+    """Where the verdict line goes: stdout, unless a report is written to stdout (or a
+    device or pipe that may be it), where the line would corrupt the report."""
+    return sys.stdout if all(is_file_output(o) for o in outputs) else sys.stderr
+
+
 def _discard_stdout() -> None:
     """Point stdout at /dev/null, so the buffered rest and the flush at exit go nowhere."""
     devnull = os.open(os.devnull, os.O_WRONLY)

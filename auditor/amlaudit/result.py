@@ -6,13 +6,16 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from amlaudit._version import __version__
 from amlaudit.api import RuleSpec
 from amlaudit.engine import CoverageGap
 from amlaudit.model import Finding, ScanError, Severity, Status
 from amlaudit.snapshot import SnapshotSource
+
+if TYPE_CHECKING:  # suppress.py loads YAML: only scans with suppressions need it
+    from amlaudit.suppress import SuppressionEntry
 
 # An empty input is incomplete unless allowed: every report format says so (SARIF as an
 # unsuccessful execution), and `gate` exits 3 on it like `scan`.
@@ -54,6 +57,8 @@ class ScanResult:
     # `scan --access`: the access report (amlaudit-access document), for the HTML section.
     access: dict[str, Any] | None = None
     tool_version: str = __version__
+    # The suppression entries in force for this scan (expired ones too), for the reports.
+    suppression_entries: list[SuppressionEntry] = field(default_factory=list)
     # Resources of a dependency family (or subscriptions) not judged under
     # `--dependency-scope used`, by type.
     out_of_scope: dict[str, int] = field(default_factory=dict)

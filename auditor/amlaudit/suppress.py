@@ -77,6 +77,10 @@ class SuppressionEntry:
         """Whether the glob matches an ID key (armid.key: lower-case, no trailing slash)."""
         return self.anchor in key and self.resource_pattern.match(key) is not None
 
+    def expired(self, today: date) -> bool:
+        """An entry is valid through its `expires` day."""
+        return self.expires < today
+
     def as_suppression(self) -> Suppression:
         return Suppression(
             self.justification, self.owner, self.expires.isoformat(), "file", self.ticket
@@ -219,11 +223,11 @@ def apply_suppressions(
     strict: bool = False,
 ) -> list[str]:
     """Mark covered failing findings as suppressed; return warnings (expired, unmatched)."""
-    live = [e for e in entries if e.expires >= today]
+    live = [e for e in entries if not e.expired(today)]
     warnings = [
         f"{e.where}: expired on {e.expires}; it no longer suppresses {e.rule} on {e.resource}"
         for e in entries
-        if e.expires < today
+        if e.expired(today)
     ]
     used: set[int] = set()
     by_rule: dict[str, list[tuple[int, SuppressionEntry]]] = {}
@@ -262,6 +266,29 @@ def apply_suppressions(
     return warnings
 
 
+EXPIRING_DAYS = 30
+
+
+def ending(
+    entries: Iterable[SuppressionEntry], today: date, within: int = EXPIRING_DAYS
+) -> list[tuple[SuppressionEntry, int]]:
+    """Entries expired or expiring within `within` days, soonest first, with days left
+    (negative: expired). Reports show them in a section of their own."""
+    found = [(e, (e.expires - today).days) for e in entries]
+    return sorted(
+        ((e, days) for e, days in found if days <= within), key=lambda p: (p[1], p[0].where)
+    )
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What applying the suppressions left to report: warnings, and every entry (reports show
+    the expired and soon-expiring ones in a section of their own)."""
+
+    warnings: list[str]
+    entries: list[SuppressionEntry]
+
+
 def drop_expired(findings: Iterable[Finding], today: date, where: str) -> list[str]:
     """Suppression records read back from a report (gate, merge) stop applying on the day
     after they expire, exactly as file entries do in `scan`; return one warning per rule."""
@@ -286,11 +313,22 @@ def suppress(
     config: Config,
     today: date,
     strict: bool = False,
-) -> list[str]:
-    """Load, check and apply every suppression; the one call `scan` and `gate` make."""
+) -> Applied:
+    """Load, check and apply every suppression; the one call `scan` and `gate` make.
+
+    `strict` (--strict-suppressions) refuses expired entries and entries matching nothing
+    (exit 2): in strict mode the file must describe exactly the risk accepted today.
+    """
     entries = load_entries(explicit, config)
     if not entries:
-        return []
+        return Applied([], [])
     max_days = int(config.get("max-suppression-days", DEFAULT_MAX_DAYS))
     check_entries(entries, rules, today, max_days)
-    return apply_suppressions(findings, entries, dict(rules), today, strict)
+    if strict:
+        expired = next((e for e in entries if e.expired(today)), None)
+        if expired is not None:
+            raise ConfigError(
+                f"{expired.where}: expired on {expired.expires} ({expired.rule} on "
+                f"{expired.resource}); renew or remove it, or drop --strict-suppressions"
+            )
+    return Applied(apply_suppressions(findings, entries, dict(rules), today, strict), entries)

@@ -43,11 +43,15 @@ def register(subparsers: Any) -> None:
         "--framework",
         action="append",
         metavar="NAME",
-        help="only this framework (MCSB-v1, ASB-v1, CIS-Azure-2.0.0)",
+        help="only this framework, any case (MCSB-v1, ASB-v1, CIS-Azure-2.0.0); repeatable",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument(
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
         "--with-rules-only", action="store_true", help="hide controls that no rule covers"
+    )
+    shown.add_argument(
+        "--uncovered", action="store_true", help="only the controls that no rule covers"
     )
     add_scope_argument(parser)
     add_rule_arguments(parser)
@@ -55,9 +59,16 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from amlaudit.controls import coverage, framework_name
+    from amlaudit.controls import (
+        ControlCoverage,
+        canonical_framework,
+        coverage,
+        framework_name,
+        untitled_note,
+    )
     from amlaudit.errors import UsageError
     from amlaudit.scan import ScanRequest, run_scan
+    from amlaudit.verdict import plural
 
     config = load_config_for(args)
     rules = resolve_rules(args, config)
@@ -75,30 +86,45 @@ def run(args: argparse.Namespace) -> int:
         findings = result.findings
     table = coverage(rules, findings)
     if args.framework:
-        unknown = [f for f in args.framework if f not in table]
-        if unknown:
-            raise UsageError(f"unknown framework {unknown[0]!r} (choose from {', '.join(table)})")
-        table = {f: rows for f, rows in table.items() if f in args.framework}
+        chosen = []
+        for name in args.framework:
+            framework = canonical_framework(name, list(table))
+            if framework is None:
+                raise UsageError(f"unknown framework {name!r} (choose from {', '.join(table)})")
+            chosen.append(framework)
+        table = {f: rows for f, rows in table.items() if f in chosen}
+
+    def wanted(row: ControlCoverage) -> bool:
+        if args.uncovered:
+            return not row.rules
+        return bool(row.rules) or not args.with_rules_only
+
     if args.format == "json":
         document = {
-            fw: [row.to_dict() for row in rows if row.rules or not args.with_rules_only]
-            for fw, rows in table.items()
+            fw: [row.to_dict() for row in rows if wanted(row)] for fw, rows in table.items()
         }
         json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
     for framework, rows in table.items():
         covered = sum(1 for r in rows if r.rules)
+        verb = "has" if covered == 1 else "have"
         print(
-            f"{framework_name(framework)} ({framework}): {covered} of {len(rows)} controls "
-            "have rules"
+            f"{framework_name(framework)} ({framework}): {covered:,} of "
+            f"{plural(len(rows), 'control')} {verb} rules"
         )
+        note = untitled_note(framework)
+        if note:
+            print(f"  ({note})")
         for row in rows:
-            if args.with_rules_only and not row.rules:
+            if not wanted(row):
                 continue
             mark = _STATE_MARK[row.state] if args.snapshot or not row.rules else "rules"
-            counts = f" {row.passed} pass, {row.failed} fail" if args.snapshot and row.rules else ""
+            counts = (
+                f" ({row.passed} pass, {row.failed} fail)" if args.snapshot and row.rules else ""
+            )
             names = ",".join(row.rules) if row.rules else "no rule"
-            print(f"  {row.control.id:<8} {mark:<6} {row.control.title[:60]:<60} {names}{counts}")
+            title = "" if note else f"{row.control.title}: "
+            print(f"  {row.control.id:<8} {mark:<6} {title}{names}{counts}")
         print()
     return 0

@@ -18,6 +18,7 @@ from amlaudit.errors import UsageError
 if TYPE_CHECKING:  # the parser is built for every command: keep this module light
     from amlaudit.config import Config
     from amlaudit.model import Finding
+    from amlaudit.suppress import Applied
 
 MAX_LISTED = 20
 
@@ -58,7 +59,7 @@ def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--strict-suppressions",
         action="store_true",
-        help="exit 2 when a suppression matched no failing finding",
+        help="exit 2 when a suppression has expired or matched no failing finding",
     )
     group.add_argument(
         "--baseline",
@@ -72,17 +73,18 @@ def accept_risk(
     rules: Sequence[tuple[str, str]],
     args: argparse.Namespace,
     config: Config,
-) -> list[str]:
-    """Apply suppressions, then the baseline; return the warnings to show."""
+) -> Applied:
+    """Apply suppressions, then the baseline; the warnings to show and every suppression
+    entry (for the reports' suppression section)."""
     from amlaudit.baseline import apply_baseline, baseline_fingerprints
     from amlaudit.result import scan_time
-    from amlaudit.suppress import drop_expired, suppress
+    from amlaudit.suppress import Applied, drop_expired, suppress
 
     strict = args.strict_suppressions or bool(config.get("strict-suppressions", False))
     today = scan_time().date()
     # Records a report carries (gate) expire like file entries; the file's entries then apply.
     warnings = drop_expired(findings, today, "report")
-    warnings += suppress(
+    applied = suppress(
         findings,
         rules,
         args.suppressions or config.get("suppressions"),
@@ -93,13 +95,14 @@ def accept_risk(
     baseline = args.baseline or config.get("baseline")
     if baseline:
         apply_baseline(findings, baseline_fingerprints(baseline, today))
-    return warnings
+    return Applied([*warnings, *applied.warnings], applied.entries)
 
 
 def run(args: argparse.Namespace) -> int:
     from amlaudit.baseline import read_report
     from amlaudit.config import load_config
-    from amlaudit.gate import GatePolicy, exit_code, gating_findings, parse_fail_on
+    from amlaudit.gate import GatePolicy, gating_findings, parse_fail_on
+    from amlaudit.verdict import judge, verdict_line
 
     config = load_config(args.config)
     try:
@@ -111,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(f"--fail-on: {exc}") from None
     report = read_report(args.report)
-    warnings = accept_risk(report.findings, report.rules, args, config)
+    warnings = accept_risk(report.findings, report.rules, args, config).warnings
     allow_empty = args.allow_empty or bool(config.get("allow-empty", False))
     reasons = list(report.incomplete)
     if report.workspaces == 0 and not allow_empty:
@@ -120,26 +123,24 @@ def run(args: argparse.Namespace) -> int:
         print(f"amlaudit: warning: {warning}", file=sys.stderr)
     for reason in reasons:
         print(f"amlaudit: incomplete: {reason}", file=sys.stderr)
-    code = exit_code(report.findings, [], policy, extra_incomplete=bool(reasons))
-    _print_verdict(report.path, report.findings, gating_findings(report.findings, policy), code)
-    return code
-
-
-def _print_verdict(
-    path: str, findings: Sequence[Finding], gating: Sequence[Finding], code: int
-) -> None:
-    failing = [f for f in findings if f.status.value == "fail"]
-    suppressed = sum(1 for f in failing if f.suppressed)
-    unchanged = sum(1 for f in failing if f.baseline_state == "unchanged" and not f.suppressed)
-    verdict = {0: "passed", 1: "FAILED", 3: "INCOMPLETE"}.get(code, str(code))
-    print(
-        f"amlaudit gate {verdict}: {path}: {len(failing)} failing, {suppressed} suppressed, "
-        f"{unchanged} in baseline, {len(gating)} at or above the threshold"
+    outcome = judge(
+        report.findings,
+        policy,
+        reasons=reasons,
+        baseline=bool(args.baseline or config.get("baseline")),
     )
+    _print_gating(gating_findings(report.findings, policy))
+    print(verdict_line(f"gate {report.path}", outcome))
+    return outcome.code
+
+
+def _print_gating(gating: Sequence[Finding]) -> None:
+    """The findings that fail the gate, worst first (new ones are what a pipeline must fix)."""
     ordered = sorted(gating, key=lambda f: (-f.severity.rank, f.rule_id, f.resource_id.lower()))
     for finding in ordered[:MAX_LISTED]:
+        new = " NEW" if finding.baseline_state == "new" else ""
         print(
-            f"  {finding.severity.value.upper()} {finding.rule_id} {finding.shown_name}: "
+            f"  {finding.severity.value.upper()}{new} {finding.rule_id} {finding.shown_name}: "
             f"{' '.join(finding.message.split())[:300]}"
         )
     if len(ordered) > MAX_LISTED:

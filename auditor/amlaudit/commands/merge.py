@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from amlaudit.errors import UsageError
 
 if TYPE_CHECKING:
+    from amlaudit.output import OutputSpec
     from amlaudit.reports import Renderer
     from amlaudit.result import ScanResult
 
@@ -63,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("cannot merge SARIF files with JSON reports: merge each kind separately")
     outputs = parse_outputs(args.output or ["json"], list(FORMATS))
     if kinds == {True}:
+        from amlaudit.output import is_file_output, verdict_stream
         from amlaudit.sarif_merge import merge_sarif
+        from amlaudit.verdict import plural
 
         if any(o.format != "sarif" for o in outputs):
             raise UsageError("SARIF inputs merge into SARIF only: use -o sarif[:PATH]")
@@ -75,13 +78,41 @@ def run(args: argparse.Namespace) -> int:
 
         for output in outputs:
             write_text(output.path, write_sarif)
+        written = [o.path for o in outputs if is_file_output(o)]
+        print(
+            f"amlaudit merge: merged {plural(len(args.reports), 'SARIF file')}, not gated (run "
+            "amlaudit gate on the merged SARIF)"
+            + (f"; wrote {', '.join(written)}" if written else ""),
+            file=verdict_stream(outputs),
+        )
         return 0
     from amlaudit.report_io import merge_reports
 
     result = merge_reports(args.reports, load_rules(find_packs(args.rules_path)))
     for output in outputs:
         write_text(output.path, partial(_render, renderer(output.format), result))
+    _print_verdict(result, outputs)
     return 0
+
+
+def _print_verdict(result: ScanResult, outputs: list[OutputSpec]) -> None:
+    from amlaudit.gate import GatePolicy
+    from amlaudit.output import is_file_output, verdict_stream
+    from amlaudit.verdict import judge, verdict_line
+
+    outcome = judge(
+        result.findings,
+        GatePolicy(fail_on=None, allow_incomplete=True),
+        collection_errors=len(result.errors),
+        baseline=any(f.baseline_state is not None for f in result.findings),
+    )
+    line = verdict_line(
+        "merge",
+        outcome,
+        [o.path for o in outputs if is_file_output(o)],
+        not_gated="merge does not gate: run amlaudit gate on the merged JSON",
+    )
+    print(line, file=verdict_stream(outputs))
 
 
 def _render(render: Renderer, result: ScanResult, stream: TextIO) -> None:

@@ -29,5 +29,5 @@ def run(args: argparse.Namespace) -> int:
     for spec in rules:
         status = "" if spec.status.value == "stable" else f" [{spec.status.value}]"
         print(f"{spec.id}  {spec.severity.value:<8}  {spec.name:<{width}}  {spec.title}{status}")
-    print(f"\n{len(rules)} rules", file=sys.stderr)
+    print(f"\n{len(rules)} rule{'' if len(rules) == 1 else 's'}", file=sys.stderr)
     return 0

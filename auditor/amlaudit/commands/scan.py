@@ -77,11 +77,22 @@ def register(subparsers: Any) -> None:
     )
     out.add_argument("--no-color", action="store_true", help="no ANSI colours in text output")
     out.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="text: list every resource of each failing rule (not the first 10) with its ID",
+    )
+    out.add_argument(
+        "--show-baselined",
+        action="store_true",
+        help="text: list the failing findings already in the --baseline too (by default, a "
+        "count per rule)",
+    )
+    out.add_argument(
         "--access",
         action="store_true",
         help="add the identity blast radius (see `amlaudit access`) to the HTML report",
     )
-    out.add_argument("-v", "--verbose", action="store_true", help="show resource IDs in text")
     out.add_argument(
         "--sarif-include-suppressed",
         action="store_true",
@@ -117,14 +128,21 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from amlaudit.gate import GatePolicy, exit_code, parse_fail_on
+    from amlaudit.gate import GatePolicy, parse_fail_on
     from amlaudit.gcpause import paused_gc
     from amlaudit.model import Severity
-    from amlaudit.output import check_not_inputs, parse_outputs, write_text
+    from amlaudit.output import (
+        check_not_inputs,
+        is_file_output,
+        parse_outputs,
+        verdict_stream,
+        write_text,
+    )
     from amlaudit.registry import find_packs, load_rules
     from amlaudit.reports import FORMATS, ReportSettings, renderer
     from amlaudit.scan import ScanRequest, run_scan
     from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_RESOURCES
+    from amlaudit.verdict import judge, verdict_line
 
     config = load_config_for(args)
     rules = resolve_rules(args, config)
@@ -191,9 +209,10 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
         known = load_rules(find_packs([*config.rules_paths(), *args.rules_path]))
-        result.warnings += accept_risk(
-            result.findings, [(s.id, s.name) for s in known], args, config
-        )
+        applied = accept_risk(result.findings, [(s.id, s.name) for s in known], args, config)
+        result.warnings += applied.warnings
+        result.suppression_entries = applied.entries
+        baseline = bool(args.baseline or config.get("baseline"))
         text_on_stdout = False
         for output in outputs:
             settings = ReportSettings(
@@ -207,6 +226,8 @@ def run(args: argparse.Namespace) -> int:
                     "include_preview": policy.include_preview,
                     "allow_incomplete": policy.allow_incomplete,
                     "allow_empty": allow_empty,
+                    "baseline": baseline,
+                    "show_baselined": args.show_baselined,
                 },
             )
             write_text(output.path, _producer(renderer(output.format), result, settings))
@@ -214,12 +235,16 @@ def run(args: argparse.Namespace) -> int:
         if not text_on_stdout:
             for warning in result.warnings:
                 print(f"amlaudit: warning: {warning}", file=sys.stderr)
-        return exit_code(
+        outcome = judge(
             result.findings,
-            result.errors,
             policy,
-            extra_incomplete=not result.workspaces and not allow_empty,
+            collection_errors=len(result.errors),
+            no_workspace=not result.workspaces and not allow_empty,
+            baseline=baseline,
         )
+        written = [o.path for o in outputs if is_file_output(o)]
+        print(verdict_line("scan", outcome, written), file=verdict_stream(outputs))
+        return outcome.code
 
 
 def _jobs(text: str) -> int:

@@ -11,30 +11,16 @@ from datetime import date
 from typing import Any
 
 from amlaudit.errors import UsageError
-from amlaudit.gate import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    GatePolicy,
-    exit_code,
-    gating_findings,
-    parse_fail_on,
-)
+from amlaudit.gate import GatePolicy, parse_fail_on
 from amlaudit.model import Finding, Severity
 from amlaudit.result import ScanResult
-
-EXPIRING_DAYS = 30
-
-
-@dataclass(frozen=True)
-class VerdictView:
-    word: str  # PASS, FAIL or INCOMPLETE, as the gate would exit
-    exit_code: int
-    fail_on: str
-    gating: int
+from amlaudit.suppress import EXPIRING_DAYS
+from amlaudit.verdict import GateOutcome, judge
 
 
-def verdict(result: ScanResult, extra: dict[str, Any]) -> VerdictView:
-    """The gate's verdict; the threshold comes from the command line (default: high)."""
+def verdict(result: ScanResult, extra: dict[str, Any]) -> GateOutcome:
+    """The gate's outcome, as the command judged it (threshold from the command line,
+    default high): the page shows the same counts and line the terminal printed."""
     fail_on = extra.get("fail_on", Severity.HIGH)
     if isinstance(fail_on, str):
         try:
@@ -46,15 +32,14 @@ def verdict(result: ScanResult, extra: dict[str, Any]) -> VerdictView:
         allow_incomplete=bool(extra.get("allow_incomplete", False)),
         include_preview=bool(extra.get("include_preview", False)),
     )
-    code = exit_code(
+    return judge(
         result.findings,
-        result.errors,
         policy,
-        extra_incomplete=not result.workspaces and not extra.get("allow_empty", False),
+        collection_errors=len(result.errors),
+        no_workspace=not result.workspaces and not extra.get("allow_empty", False),
+        baseline=bool(extra.get("baseline"))
+        or any(f.baseline_state is not None for f in result.findings),
     )
-    word = {EXIT_OK: "PASS", EXIT_FINDINGS: "FAIL"}.get(code, "INCOMPLETE")
-    threshold = fail_on.value if isinstance(fail_on, Severity) else "never"
-    return VerdictView(word, code, threshold, len(gating_findings(result.findings, policy)))
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from amlaudit.api import RuleSpec
+from amlaudit.controls import untitled_note
 from amlaudit.model import Finding, Severity, Status
 from amlaudit.reports.html_compliance import FrameworkView, compliance
-from amlaudit.reports.html_gate import SuppressionView, VerdictView, suppressions, verdict
+from amlaudit.reports.html_gate import SuppressionView, suppressions, verdict
 from amlaudit.reports.svg import BarChart, bar_chart
 from amlaudit.result import ScanResult, format_time
+from amlaudit.verdict import GateOutcome, verdict_line
 
 # A browser lays out ~5,000 rows in a second or two; 20,000 took ~20 s in headless chromium.
 MAX_TABLE_ROWS = 5_000
@@ -25,6 +27,11 @@ MAX_PER_RULE = 25
 MAX_LISTED = 500
 # Up to this many workspace/resource findings, the per-workspace view repeats each message.
 MAX_WORKSPACE_MESSAGES = 3_000
+# The worst rules shown per workspace at the top of the page.
+TOP_RISKS = 5
+# A findings table of at most this many rows opens every rule group; larger ones start
+# closed (the page height budget is measured with every group closed).
+OPEN_GROUPS_UP_TO = 30
 SEVERITIES = tuple(Severity)
 
 
@@ -77,10 +84,23 @@ class RuleView:
     counts: Counter[str]
     failing: list[Finding]
     suppressed: int
+    rows: list[Row] = field(default_factory=list)  # its lines of the findings table
 
     @property
     def shown(self) -> list[Finding]:
         return self.failing[:MAX_PER_RULE]
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A rule failing in a workspace, weighted by severity x resources."""
+
+    spec: RuleSpec
+    resources: int
+
+    @property
+    def score(self) -> int:
+        return self.spec.severity.rank * self.resources
 
 
 @dataclass
@@ -101,6 +121,7 @@ class WorkspaceView:
     failing: Counter[str] = field(default_factory=Counter)
     errors: int = 0
     resources: dict[str, ResourceView] = field(default_factory=dict)
+    risks: list[Risk] = field(default_factory=list)
 
     @property
     def sorted_resources(self) -> list[ResourceView]:
@@ -111,7 +132,8 @@ class WorkspaceView:
 class ReportView:
     result: ScanResult
     summary: dict[str, Any]
-    verdict: VerdictView
+    verdict: GateOutcome
+    verdict_line: str
     generated_at: str
     severity_rows: list[dict[str, Any]]
     severity_chart: BarChart
@@ -119,11 +141,16 @@ class ReportView:
     rules: list[RuleView]
     workspaces: list[WorkspaceView]
     table: list[Row]
+    groups: list[RuleView]
+    other_rules: list[RuleView]
     table_hidden: int
     suppressions: list[SuppressionView]
     error_findings: list[Finding]
     workspace_names: dict[str, str]
     workspace_messages: bool
+    in_input: int
+    untitled: dict[str, str]
+    open_groups: bool
     max_listed: int = MAX_LISTED
 
 
@@ -138,24 +165,38 @@ def build(result: ScanResult, settings_extra: dict[str, Any]) -> ReportView:
     summary = result.summary()
     workspaces = _workspaces(result, listed)
     entries = sum(len(r.findings) for w in workspaces for r in w.resources.values())
+    table = [_row(f, names) for f in listed[:MAX_TABLE_ROWS]]
+    rules = _rules(result.rules, result.findings)
+    by_id = {view.spec.id: view for view in rules}
+    for row in table:
+        if row.rule_id in by_id:
+            by_id[row.rule_id].rows.append(row)
+    outcome = verdict(result, settings_extra)
+    frameworks = compliance(result.rules, result.findings)
     return ReportView(
         result=result,
         summary=summary,
-        verdict=verdict(result, settings_extra),
+        verdict=outcome,
+        verdict_line=verdict_line("scan", outcome),
         generated_at=format_time(result.generated_at),
         severity_rows=_severity_rows(result.findings),
         severity_chart=bar_chart(
             {s.value: summary["failing_by_severity"][s.value] for s in SEVERITIES}
         ),
-        frameworks=compliance(result.rules, result.findings),
-        rules=_rules(result.rules, result.findings),
+        frameworks=frameworks,
+        rules=rules,
         workspaces=workspaces,
-        table=[_row(f, names) for f in listed[:MAX_TABLE_ROWS]],
+        table=table,
+        groups=[view for view in rules if view.rows],
+        other_rules=[view for view in rules if not view.rows],
         table_hidden=max(len(listed) - MAX_TABLE_ROWS, 0),
         suppressions=suppressions(listed, result.generated_at.date()),
         error_findings=[f for f in listed if f.status is Status.ERROR],
         workspace_names=names,
         workspace_messages=entries <= MAX_WORKSPACE_MESSAGES,
+        in_input=sum(source.resources for source in result.sources),
+        open_groups=len(table) <= OPEN_GROUPS_UP_TO,
+        untitled={fw.key: note for fw in frameworks if (note := untitled_note(fw.key))},
     )
 
 
@@ -234,7 +275,23 @@ def _workspaces(result: ScanResult, listed: list[Finding]) -> list[WorkspaceView
                 )
                 view.resources[finding.resource_id.lower()] = resource
             resource.findings.append(finding)
+    specs = {spec.id: spec for spec in result.rules}
+    for view in views.values():
+        view.risks = _risks(view, specs)
     return sorted(
         views.values(),
         key=lambda v: (*(-v.failing[s.value] for s in SEVERITIES), v.name.lower(), v.id.lower()),
     )
+
+
+def _risks(workspace: WorkspaceView, specs: dict[str, RuleSpec]) -> list[Risk]:
+    """The workspace's worst rules: active failing resources x severity, highest first."""
+    resources: Counter[str] = Counter()
+    for resource in workspace.resources.values():
+        for finding in resource.findings:
+            if finding.status is Status.FAIL and finding.baseline_state != "unchanged":
+                resources[finding.rule_id] += 1
+    risks = [Risk(specs[rule_id], n) for rule_id, n in resources.items() if rule_id in specs]
+    risks = [risk for risk in risks if risk.score]
+    risks.sort(key=lambda r: (-r.score, -r.spec.severity.rank, r.spec.id))
+    return risks[:TOP_RISKS]

@@ -16,6 +16,7 @@ from amlaudit.gate import GatePolicy, gating_findings
 from amlaudit.model import Finding, Severity, Status
 from amlaudit.reports import ReportSettings
 from amlaudit.result import ScanResult, format_time
+from amlaudit.verdict import plural
 
 MAX_ROWS = 50
 MAX_CELL = 300
@@ -51,10 +52,11 @@ def render(result: ScanResult, out: TextIO, settings: ReportSettings) -> None:
     lines = [
         f"## amlaudit: {verdict}",
         "",
-        f"{summary['rules']} rules on {summary['resources']} resources "
-        f"({summary['workspaces']} ML workspaces, {len(result.subscriptions)} subscriptions), "
+        f"{plural(summary['rules'], 'rule')} on {plural(summary['resources'], 'resource')} "
+        f"({plural(summary['workspaces'], 'ML workspace')}, "
+        f"{plural(len(result.subscriptions), 'subscription')}), "
         f"{format_time(result.generated_at)}. Threshold: `{threshold}`; "
-        f"{len(gating)} finding(s) at or above it.",
+        f"{plural(len(gating), 'active failing finding')} at or above it.",
         "",
         "| Severity | Failing | New | In baseline | Suppressed |",
         "|---|---:|---:|---:|---:|",

@@ -19,7 +19,7 @@ BAR_AREA = 420
 CELL_WIDTH = 60
 CELL_HEIGHT = 34
 CELL_GAP = 4
-HEAT_COLUMNS = 12
+HEAT_COLUMNS = 18
 
 
 @dataclass(frozen=True, slots=True)
