@@ -157,7 +157,7 @@ def test_text_leads_with_what_got_worse_and_ends_with_the_verdict(
     assert lines.index("What got worse") < len(lines) - 3
     assert "workspace mlw-secure-dev" in run.stdout
     assert "properties.publicNetworkAccess: Disabled -> Enabled" in run.stdout
-    assert lines[-1].startswith("amlaudit diff FAILED:")
+    assert lines[-1].startswith("amlaudit diff: FAIL (exit 1): 1 new failing finding at or above")
 
 
 def test_a_fix_is_better_and_passes_the_gate(tmp_path: Path, diff: Any) -> None:
@@ -481,7 +481,7 @@ def test_hostile_names_are_escaped_in_html_and_markdown(tmp_path: Path, diff: An
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     markdown = diff(old, new, "-o", "markdown").stdout
     assert "<script>" not in markdown and "@team" not in markdown
-    assert markdown.rstrip().endswith("(exit 1)**")
+    assert markdown.rstrip().splitlines()[-1].startswith("**amlaudit diff: FAIL (exit 1)")
 
 
 def test_markdown_stays_under_the_comment_limit(tmp_path: Path, diff: Any) -> None:

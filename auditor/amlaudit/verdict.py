@@ -90,21 +90,21 @@ def verdict_line(
     outcome: GateOutcome,
     written: Sequence[str] = (),
     not_gated: str = "--fail-on never",
+    noun: str = "active failing finding",
 ) -> str:
     """One line: `amlaudit scan: FAIL (exit 1): 3 active failing findings at or above high ...`.
 
-    `not_gated` says why there is no gate when `fail_on` is None.
+    `not_gated` says why there is no gate when `fail_on` is None; `noun` names what the
+    gate counts (`amlaudit diff` counts new failing findings).
     """
     if outcome.fail_on is None:
         head = f"gate not applied ({not_gated}), exit {outcome.code}"
         if outcome.code != EXIT_OK:
             head = f"{outcome.word} (exit {outcome.code}; gate not applied: {not_gated})"
-        parts = [f"{plural(outcome.active, 'active failing finding')}"]
+        parts = [plural(outcome.active, noun)]
     else:
         head = f"{outcome.word} (exit {outcome.code})"
-        parts = [
-            f"{plural(outcome.gating, 'active failing finding')} at or above {outcome.threshold}"
-        ]
+        parts = [f"{plural(outcome.gating, noun)} at or above {outcome.threshold}"]
     if outcome.new is not None:
         parts.append(f"{outcome.new:,} new since the baseline")
     parts.append(f"{outcome.suppressed:,} suppressed")

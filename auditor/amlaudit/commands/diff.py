@@ -147,7 +147,8 @@ def _accept_risk(
     for side in sides:
         if side.kind != "snapshot":
             continue
-        for warning in suppress(side.findings, known, explicit, config, scan_time().date()):
+        applied = suppress(side.findings, known, explicit, config, scan_time().date())
+        for warning in applied.warnings:
             if side.label == "new":  # the same entries warn once, for tonight's side
                 print(f"amlaudit: warning: {warning}", file=sys.stderr)
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from amlaudit.drift.compare import Drift
-from amlaudit.gate import GatePolicy, exit_code, gating_findings
+from amlaudit.gate import GatePolicy
+from amlaudit.verdict import judge as gate_outcome
+from amlaudit.verdict import verdict_line
 
 
 @dataclass(frozen=True)
@@ -29,14 +31,8 @@ class DiffVerdict:
 
 
 def judge(drift: Drift, policy: GatePolicy) -> DiffVerdict:
+    """The gate on what got worse, ending in the verdict line `scan`, `gate` and `merge` use."""
     incomplete = tuple(drift.report.incomplete)
-    code = exit_code(drift.regressions, [], policy, extra_incomplete=bool(incomplete))
-    gating = len(gating_findings(drift.regressions, policy))
-    threshold = policy.fail_on.value if policy.fail_on else "never"
-    word = {0: "passed", 1: "FAILED", 3: "INCOMPLETE"}.get(code, str(code))
-    line = (
-        f"amlaudit diff {word}: {gating} finding(s) got worse at or above {threshold}"
-        + (f"; incomplete: {'; '.join(incomplete)}" if incomplete else "")
-        + f" (exit {code})"
-    )
-    return DiffVerdict(code, gating, threshold, incomplete, line)
+    outcome = gate_outcome(drift.regressions, policy, reasons=incomplete)
+    line = verdict_line("diff", outcome, noun="new failing finding")
+    return DiffVerdict(outcome.code, outcome.gating, outcome.threshold, incomplete, line)
