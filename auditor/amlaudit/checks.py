@@ -17,6 +17,7 @@ from amlaudit.access import ACCESS_READS as ACCESS_READS
 from amlaudit.api import (
     Context,
     Evidence,
+    IncompleteData,
     NotCollected,
     Verdict,
     failed,
@@ -637,6 +638,15 @@ def access_gap(res: Resource, ctx: Context, result: Any) -> str | None:
     if gaps:
         return f"authorization data could not be read at {gaps[0].scope}: {gaps[0].message}"
     return None
+
+
+def access_passed(res: Resource, ctx: Context, result: Any, message: str) -> Verdict:
+    """A pass for an access rule, unless the blast radius may be incomplete (`access_gap`):
+    then IncompleteData, since a gap is never a pass."""
+    gap = access_gap(res, ctx, result)
+    if gap:
+        raise IncompleteData(gap)
+    return passed(message)
 
 
 def without_rbac(ctx: Context) -> str | None:

@@ -1,16 +1,14 @@
 from amlaudit.api import (
     Context,
     Evidence,
-    IncompleteData,
     Option,
     Resource,
     Verdict,
     failed,
-    passed,
     rule,
     skip,
 )
-from amlaudit.checks import ACCESS_READS, access_gap, without_rbac, workspace_access
+from amlaudit.checks import ACCESS_READS, access_passed, without_rbac, workspace_access
 
 
 @rule(
@@ -117,7 +115,6 @@ def escalation_path(res: Resource, ctx: Context) -> Verdict:
             f"{len(found)} principal grant(s) outside the allow-list can escalate over the workspace",
             Evidence("access.role-assign+identity-takeover", "allow-listed principals only", found),
         )
-    gap = access_gap(res, ctx, result)
-    if gap:
-        raise IncompleteData(gap)
-    return passed("only allow-listed principals can assign roles or take over identities")
+    return access_passed(
+        res, ctx, result, "only allow-listed principals can assign roles or take over identities"
+    )

@@ -2,15 +2,13 @@ from amlaudit import armid
 from amlaudit.api import (
     Context,
     Evidence,
-    IncompleteData,
     Resource,
     Verdict,
     failed,
-    passed,
     rule,
     skip,
 )
-from amlaudit.checks import ACCESS_READS, access_gap, without_rbac, workspace_access
+from amlaudit.checks import ACCESS_READS, access_passed, without_rbac, workspace_access
 from amlaudit.depscope import hub_id_of
 
 # Routes that read the vault itself (not the ML service's own secret APIs).
@@ -95,10 +93,9 @@ def foreign_sp_reads_vault(res: Resource, ctx: Context) -> Verdict:
             "can read its vault's secrets",
             Evidence("access.secrets-read", "the workspace's own identities only", found),
         )
-    gap = access_gap(res, ctx, result)
-    if gap:
-        raise IncompleteData(gap)
-    return passed("only the workspace's own identities can read its vault's secrets")
+    return access_passed(
+        res, ctx, result, "only the workspace's own identities can read its vault's secrets"
+    )
 
 
 def _own_workspaces(res: Resource) -> set[str]:

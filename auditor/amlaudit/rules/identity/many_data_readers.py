@@ -1,16 +1,14 @@
 from amlaudit.api import (
     Context,
     Evidence,
-    IncompleteData,
     Option,
     Resource,
     Verdict,
     failed,
-    passed,
     rule,
     skip,
 )
-from amlaudit.checks import ACCESS_READS, access_gap, without_rbac, workspace_access
+from amlaudit.checks import ACCESS_READS, access_passed, without_rbac, workspace_access
 
 
 @rule(
@@ -85,7 +83,6 @@ def many_data_readers(res: Resource, ctx: Context) -> Verdict:
             f"{len(readers)} principals can read the training data (at most {limit} allowed)",
             Evidence("access.data-read", f"<= {limit} principals", readers),
         )
-    gap = access_gap(res, ctx, result)
-    if gap:
-        raise IncompleteData(gap)
-    return passed(f"{len(readers)} principal(s) can read the training data (limit {limit})")
+    return access_passed(
+        res, ctx, result, f"{len(readers)} principal(s) can read the training data (limit {limit})"
+    )

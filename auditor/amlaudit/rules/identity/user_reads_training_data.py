@@ -1,15 +1,13 @@
 from amlaudit.api import (
     Context,
     Evidence,
-    IncompleteData,
     Resource,
     Verdict,
     failed,
-    passed,
     rule,
     skip,
 )
-from amlaudit.checks import ACCESS_READS, access_gap, without_rbac, workspace_access
+from amlaudit.checks import ACCESS_READS, access_passed, without_rbac, workspace_access
 
 # Grades that mean "holds it now" (possible needs live verification; eligible needs activation).
 HELD = frozenset({"direct", "via-credential", "indirect", "conditional"})
@@ -90,7 +88,6 @@ def user_reads_training_data(res: Resource, ctx: Context) -> Verdict:
             f"{len(users)} individual user grant(s) can read the training data",
             Evidence("access.data-read", "groups only", users),
         )
-    gap = access_gap(res, ctx, result)
-    if gap:
-        raise IncompleteData(gap)
-    return passed("no individual user holds standing read access to the training data")
+    return access_passed(
+        res, ctx, result, "no individual user holds standing read access to the training data"
+    )
