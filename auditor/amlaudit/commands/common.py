@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # imported lazily: building the parser for --help must stay c
     from amlaudit.api import RuleSpec
     from amlaudit.config import Config
     from amlaudit.depscope import ScopeMode
+    from amlaudit.gate import GatePolicy
 
 # The values of amlaudit.depscope.ScopeMode, spelled out so --help need not import it.
 SCOPE_CHOICES = ("used", "all")
@@ -107,6 +108,29 @@ def parse_size(text: str) -> int:
     if size <= 0:
         raise UsageError(f"invalid size {text!r}: must be positive")
     return size
+
+
+def gate_policy(args: argparse.Namespace, config: Config) -> GatePolicy:
+    """The gate `scan`, `gate` and `diff` apply: flags first, then the configuration."""
+    from amlaudit.gate import GatePolicy, parse_fail_on
+
+    try:
+        return GatePolicy(
+            fail_on=parse_fail_on(args.fail_on or config.get("fail-on", "high")),
+            allow_incomplete=args.allow_incomplete or bool(config.get("allow-incomplete", False)),
+            include_preview=args.include_preview or bool(config.get("include-preview", False)),
+        )
+    except ValueError as exc:
+        raise UsageError(f"--fail-on: {exc}") from None
+
+
+def input_size_limit(args: argparse.Namespace, config: Config) -> int:
+    """`--max-input-size`, else the configuration's `max-input-size`, else the default."""
+    from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES
+
+    if args.max_input_size:
+        return parse_size(args.max_input_size)
+    return int(config.get("max-input-size", DEFAULT_MAX_INPUT_BYTES))
 
 
 def use_color(stream: object | None = None) -> bool:

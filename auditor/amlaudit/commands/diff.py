@@ -17,11 +17,11 @@ from amlaudit.commands.common import (
     add_rule_arguments,
     add_scope_argument,
     dependency_scope,
+    gate_policy,
+    input_size_limit,
     load_config_for,
-    parse_size,
     resolve_rules,
 )
-from amlaudit.errors import UsageError
 
 if TYPE_CHECKING:
     from amlaudit.api import RuleSpec
@@ -90,28 +90,15 @@ def run(args: argparse.Namespace) -> int:
     from amlaudit.drift.compare import compare
     from amlaudit.drift.sides import ScanSettings, load_side
     from amlaudit.drift.verdict import judge
-    from amlaudit.gate import GatePolicy, parse_fail_on
     from amlaudit.output import check_not_inputs, parse_outputs, write_text
     from amlaudit.reads import readers
-    from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES
 
     config = load_config_for(args)
     rules = resolve_rules(args, config)
     outputs = parse_outputs(args.output or ["text"], list(DIFF_FORMATS))
     check_not_inputs(outputs, [args.old, args.new])
-    try:
-        policy = GatePolicy(
-            fail_on=parse_fail_on(args.fail_on or config.get("fail-on", "high")),
-            allow_incomplete=args.allow_incomplete or bool(config.get("allow-incomplete", False)),
-            include_preview=args.include_preview or bool(config.get("include-preview", False)),
-        )
-    except ValueError as exc:
-        raise UsageError(f"--fail-on: {exc}") from None
-    max_size = (
-        parse_size(args.max_input_size)
-        if args.max_input_size
-        else int(config.get("max-input-size", DEFAULT_MAX_INPUT_BYTES))
-    )
+    policy = gate_policy(args, config)
+    max_size = input_size_limit(args, config)
     settings = ScanSettings(
         rules=rules,
         options=dict(config.get("options", {})),

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from amlaudit.errors import UsageError
+from amlaudit.commands.common import gate_policy
 
 if TYPE_CHECKING:  # the parser is built for every command: keep this module light
     from amlaudit.config import Config
@@ -101,18 +101,11 @@ def accept_risk(
 def run(args: argparse.Namespace) -> int:
     from amlaudit.baseline import read_report
     from amlaudit.config import load_config
-    from amlaudit.gate import GatePolicy, gating_findings, parse_fail_on
+    from amlaudit.gate import gating_findings
     from amlaudit.verdict import judge, verdict_line
 
     config = load_config(args.config)
-    try:
-        policy = GatePolicy(
-            fail_on=parse_fail_on(args.fail_on or config.get("fail-on", "high")),
-            allow_incomplete=args.allow_incomplete or bool(config.get("allow-incomplete", False)),
-            include_preview=args.include_preview or bool(config.get("include-preview", False)),
-        )
-    except ValueError as exc:
-        raise UsageError(f"--fail-on: {exc}") from None
+    policy = gate_policy(args, config)
     report = read_report(args.report)
     warnings = accept_risk(report.findings, report.rules, args, config).warnings
     allow_empty = args.allow_empty or bool(config.get("allow-empty", False))

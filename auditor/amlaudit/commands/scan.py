@@ -12,8 +12,9 @@ from amlaudit.commands.common import (
     add_rule_arguments,
     add_scope_argument,
     dependency_scope,
+    gate_policy,
+    input_size_limit,
     load_config_for,
-    parse_size,
     resolve_rules,
     use_color,
 )
@@ -128,7 +129,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from amlaudit.gate import GatePolicy, parse_fail_on
     from amlaudit.gcpause import paused_gc
     from amlaudit.model import Severity
     from amlaudit.output import (
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     from amlaudit.registry import find_packs, load_rules
     from amlaudit.reports import FORMATS, ReportSettings, renderer
     from amlaudit.scan import ScanRequest, run_scan
-    from amlaudit.snapshot import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_RESOURCES
+    from amlaudit.snapshot import DEFAULT_MAX_RESOURCES
     from amlaudit.verdict import judge, verdict_line
 
     config = load_config_for(args)
@@ -155,20 +155,8 @@ def run(args: argparse.Namespace) -> int:
     if args.snapshot and not live.empty:
         raise UsageError("give either --snapshot or a live scope (--subscription...), not both")
     check_not_inputs(outputs, args.snapshot)
-    fail_on_text = args.fail_on or config.get("fail-on", "high")
-    try:
-        policy = GatePolicy(
-            fail_on=parse_fail_on(fail_on_text),
-            allow_incomplete=args.allow_incomplete or bool(config.get("allow-incomplete", False)),
-            include_preview=args.include_preview or bool(config.get("include-preview", False)),
-        )
-    except ValueError as exc:
-        raise UsageError(f"--fail-on: {exc}") from None
-    max_size = (
-        parse_size(args.max_input_size)
-        if args.max_input_size
-        else int(config.get("max-input-size", DEFAULT_MAX_INPUT_BYTES))
-    )
+    policy = gate_policy(args, config)
+    max_size = input_size_limit(args, config)
     max_resources = (
         args.max_resources
         if args.max_resources is not None
