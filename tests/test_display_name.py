@@ -88,3 +88,25 @@ def test_reports_from_before_display_name_read_back_with_the_arm_name() -> None:
         "severity": "low",
     }
     assert Finding.from_dict(older).to_dict()["display_name"] == "cpu"
+
+
+def test_a_built_in_role_is_named_without_its_definition_in_the_input(tmp_path: Path) -> None:
+    """`az role assignment list` output alone: the packaged built-in catalog names the role."""
+    resources = json.loads(Path(TWINS).read_text("utf-8"))
+    without = [r for r in resources if r["type"] != "Microsoft.Authorization/roleDefinitions"]
+    snapshot = tmp_path / "assignments-only.json"
+    snapshot.write_text(json.dumps(without), "utf-8")
+    out = tmp_path / "report.json"
+    run = run_cli(
+        "scan",
+        "--snapshot",
+        str(snapshot),
+        "--fail-on",
+        "never",
+        "--allow-incomplete",
+        "-o",
+        f"json:{out}",
+    )
+    assert run.code == 0, run.stderr
+    report = json.loads(out.read_text("utf-8"))
+    assert _names(report, "Microsoft.Authorization/roleAssignments") == {ASSIGNMENT}

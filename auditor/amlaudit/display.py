@@ -109,14 +109,11 @@ class DisplayNames:
         return f"{role} for {who} on {on}"
 
     def _role_name(self, definition_id: str) -> str:
-        """The role's name from a role definition in the input, else `role <GUID>`."""
+        """The role's name (the input's definitions, then the built-ins), else `role <GUID>`."""
         if self._roles is None:
-            self._roles = {}
-            for definition in self._index.of_type(ROLE_DEFINITIONS):
-                props = definition.raw.get("properties")
-                name = props.get("roleName") if isinstance(props, dict) else None
-                if isinstance(name, str) and name:
-                    self._roles[definition.name.lower()] = name
+            from amlaudit.access.catalog import role_names
+
+            self._roles = role_names(self._index)
         guid = definition_id.rstrip("/").rsplit("/", 1)[-1].lower()
         return self._roles.get(guid) or f"role {guid or 'unknown'}"
 

@@ -12,8 +12,12 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from amlaudit.access.roles import RoleDefinition, parse_definition
+
+if TYPE_CHECKING:
+    from amlaudit.index import SnapshotIndex
 
 CATALOG_FILE = "builtin_roles.json"
 
@@ -34,3 +38,18 @@ def builtin_catalog() -> Catalog:
         if definition is not None:
             roles[definition.guid] = definition
     return Catalog(str(document["source"]), str(document["date"]), roles)
+
+
+ROLE_DEFINITIONS = "microsoft.authorization/roledefinitions"
+
+
+def role_names(index: SnapshotIndex) -> dict[str, str]:
+    """Role names by lower-case definition GUID: the snapshot's definitions, then the packaged
+    built-ins (reports name `Contributor` even when the input holds no definitions)."""
+    names = {guid: role.name for guid, role in builtin_catalog().roles.items()}
+    for definition in index.of_type(ROLE_DEFINITIONS):
+        props = definition.raw.get("properties")
+        name = props.get("roleName") if isinstance(props, dict) else None
+        if isinstance(name, str) and name:
+            names[definition.name.lower()] = name
+    return names

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from amlaudit import armid
+from amlaudit.access.catalog import role_names
 from amlaudit.checks import assignment_scope, role_guid
 from amlaudit.drift.model import RoleChange, RoleDefinitionChange
 from amlaudit.index import SnapshotIndex
@@ -31,7 +32,7 @@ class RbacDrift:
 
 
 def diff_rbac(old: SnapshotIndex, new: SnapshotIndex) -> RbacDrift:
-    names = {**_role_names(old), **_role_names(new)}
+    names = {**role_names(old), **role_names(new)}
     before = {r.key: r for r in old.of_type(ASSIGNMENTS)}
     after = {r.key: r for r in new.of_type(ASSIGNMENTS)}
     changes = [
@@ -94,13 +95,6 @@ def _covers(scope: str, target: str) -> bool:
 def dependencies(index: SnapshotIndex, workspace: Resource) -> list[str]:
     """Keys of the resources a workspace uses: its dependency scope (`amlaudit.depscope`)."""
     return [armid.key(d.resource_id) for d in index.dependency_scope.dependencies_of(workspace)]
-
-
-def _role_names(index: SnapshotIndex) -> dict[str, str]:
-    return {
-        role_guid(d.id): _text(d, "properties.roleName") or role_guid(d.id)
-        for d in index.of_type(DEFINITIONS)
-    }
 
 
 def _definition_changes(old: SnapshotIndex, new: SnapshotIndex) -> list[RoleDefinitionChange]:
