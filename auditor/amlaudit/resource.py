@@ -44,6 +44,9 @@ def _split(path: str) -> tuple[str, ...]:
 
 
 Folded = tuple[dict[str, Any], dict[str, str], bool]  # (object, lowered -> name, no collision)
+# What a resource remembers of an object it read: the object (kept alive, so its id() is not
+# reused), its folded names once a read needed them, and whether no two names collide.
+Seen = tuple[dict[str, Any], dict[str, str] | None, bool]
 
 
 def fold(node: dict[str, Any]) -> Folded:
@@ -130,7 +133,7 @@ class Resource:
         self.name = printable(scrub_text(shown))
         # Folded names of each object read, by id(); an entry keeps its object alive, so an id
         # reused by a temporary object (read tracing wraps per access) never hits it.
-        self._folds: dict[int, Folded] = {}
+        self._folds: dict[int, Seen] = {}
 
     def __repr__(self) -> str:
         return f"Resource({self.id!r})"
@@ -143,8 +146,9 @@ class Resource:
         Names match ignoring case when the exact spelling is absent; a name two members share
         ignoring case raises DataError, as does a step that must be an object and is something
         else. This is the hottest function of a scan (every rule reads through it), hence the
-        exact-type test; each object read is folded once per resource (a dict comprehension),
-        and an exact hit in an object without colliding names costs two lookups more.
+        exact-type test; each object read is checked once per resource for names that collide
+        ignoring case, and folded (lower-cased name -> name) only when a read misses or
+        collides, so an exact hit costs two lookups more and little memory.
         """
         node: Any = self.raw
         folds = self._folds
@@ -153,10 +157,14 @@ class Resource:
             if type(node) is dict or isinstance(node, dict):
                 entry = folds.get(id(node))
                 if entry is None or entry[0] is not node:
-                    entry = folds[id(node)] = fold(node)
+                    entry = folds[id(node)] = (node, None, _distinct(node))
                 value = node.get(part, _MISSING)
                 if value is _MISSING or not entry[2]:
-                    value = pick(node, part, entry[1])
+                    names = entry[1]
+                    if names is None:  # folded only when a read needs it: most never do
+                        names = fold(node)[1]
+                        folds[id(node)] = (node, names, entry[2])
+                    value = pick(node, part, names)
                 node = value
             elif node is None:
                 return self._absent(parts, default)
